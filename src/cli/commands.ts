@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+
+/**
+ * Each command file exports a `register(program, setExitCode)`; list it here.
+ * setExitCode lets a command report findings (1) without throwing.
+ */
+export type Register = (program: Command, setExitCode: (code: number) => void) => void;
+
+export const commands: Register[] = [];

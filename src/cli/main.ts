@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UserError } from '../core/errors.js';
+import { commands } from './commands.js';
+
+/**
+ * Entry point: wires commander and turns errors into one line and an exit code.
+ * Each command lives in its own file under src/cli/ and registers itself via commands.ts.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('nixharden')
+    .description('Harden Nix configurations against supply-chain attacks')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let exitCode: number = ExitCode.Ok;
+  for (const register of commands) register(program, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    return reportError(err);
+  }
+  return exitCode;
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; everything else commander rejects is a usage error.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
+    return ExitCode.Usage;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`nixharden: ${err.toOneLine()}\n`);
+    return err.exitCode;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && 'path' in e) {
+    process.stderr.write(`nixharden: ${e.path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}\n`);
+    return ExitCode.Usage;
+  }
+  // A bug: still one line by default; NIXHARDEN_DEBUG=1 shows the stack.
+  process.stderr.write(`nixharden: internal error: ${e?.message ?? String(err)}\n`);
+  if (process.env.NIXHARDEN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+  return 3;
+}
+
+export const VERSION = '0.1.0';
+

@@ -1,0 +1,86 @@
+import type { Span } from '../core/span.js';
+import type { Fix } from '../edit/types.js';
+import type { ConfigModel, FileModel } from '../model/types.js';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export type Confidence = 'low' | 'medium' | 'high';
+
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+export const CONFIDENCES: readonly Confidence[] = ['low', 'medium', 'high'];
+
+export type Category =
+  | 'substituter'
+  | 'trusted-key'
+  | 'signature-policy'
+  | 'sandbox'
+  | 'trusted-users'
+  | 'flake-config'
+  | 'eval-safety'
+  | 'unpinned-fetch'
+  | 'channel'
+  | 'mutable-pin'
+  | 'stale-pin'
+  | 'insecure-transport'
+  | 'secret'
+  | 'insecure-package'
+  | 'parse-error';
+
+/** Rule metadata, loaded from rules/<id>-<slug>.yaml... (see rules/README.md). */
+export interface RuleMeta {
+  id: string;
+  slug: string;
+  category: Category;
+  severity: Severity;
+  confidence: Confidence;
+  title: string;
+  rationale: string;
+  remediation: string;
+  references: string[];
+  /** Which fix tier this rule offers, if any. */
+  fix?: 'safe' | 'unsafe' | 'none';
+  /** A short example of code that triggers the rule (for docs). */
+  example?: string;
+}
+
+/** What a rule reports; the engine adds the metadata and suppression state. */
+export interface RawFinding {
+  span: Span;
+  message: string;
+  /** Overrides the rule's default severity for this finding (e.g. lower when a lock exists). */
+  severity?: Severity;
+  confidence?: Confidence;
+  fix?: Fix;
+  /** Extra locations that explain the finding (e.g. the key of a flagged substituter). */
+  related?: { span: Span; message: string }[];
+}
+
+export interface Finding extends RawFinding {
+  ruleId: string;
+  slug: string;
+  category: Category;
+  severity: Severity;
+  confidence: Confidence;
+  title: string;
+  suppressed?: { by: 'inline' | 'config'; reason?: string };
+}
+
+/** Options a user can set that rules read (from the config file or flags). */
+export interface RuleOptions {
+  /** Substituters treated as official (default: https://cache.nixos.org). */
+  officialSubstituters: string[];
+  officialKeys: string[];
+  /** Days after which a locked pin is stale. */
+  staleDays: number;
+  /** "now" for age checks; injectable for tests. */
+  now: Date;
+  /** Per-rule free-form options from the config file. */
+  [key: string]: unknown;
+}
+
+export interface RuleContext {
+  model: ConfigModel;
+  options: RuleOptions;
+}
+
+/** One rule's logic: src/rules/checks/<slug>.ts exports `check`. */
+export type RuleCheck = (file: FileModel, ctx: RuleContext) => RawFinding[];
