@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp)
 status=0
+npm run --silent build >/dev/null || status=1
 npm run --silent typecheck || status=1
 npm run --silent lint || status=1
 NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results" "$@" || status=1

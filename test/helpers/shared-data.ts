@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * ../shared/data beside the checkout holds real vectors (signed commits, stagex
+ * digests, platform keys). They are not part of the project: tests that need them
+ * use `describeWithSharedData`, which skips cleanly when the folder is absent.
+ */
+export const sharedDataDir = path.resolve(process.cwd(), '..', 'shared', 'data');
+
+export function hasSharedData(sub = ''): boolean {
+  return fs.existsSync(path.join(sharedDataDir, sub));
+}
+
+export function describeWithSharedData(sub: string, name: string, fn: () => void): void {
+  (hasSharedData(sub) ? describe : describe.skip)(name, fn);
+}
