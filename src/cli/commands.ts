@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerPrefetch } from './prefetch.js';
 
 /**
  * Each command file exports a `register(program, setExitCode)`; list it here.
@@ -6,4 +7,6 @@ import type { Command } from 'commander';
  */
 export type Register = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: Register[] = [];
+export const commands: Register[] = [
+  registerPrefetch,
+];
