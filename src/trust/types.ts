@@ -66,4 +66,24 @@ export interface SignatureVerdict {
   userVerified?: boolean;
   /** True when the signature is good but the key has expired since it was made (git's `Y`). */
   keyExpiredSince?: boolean;
+  /** Where the signature was found: 'gpgsig', 'gpgsig-sha256' or 'tag' (a tag's trailing block). */
+  header?: string;
+  /** SSH: every principal of the matching allowed-signers entries. */
+  principals?: string[];
+}
+
+/** Options for checking signatures; every relaxation defaults to off (fail closed). */
+export interface VerifyOptions {
+  /** Accept SHA-1 (and weaker) signature hashes, and ssh-rsa SHA-1 signatures. */
+  allowWeakHash?: boolean;
+  /** Accept RSA/DSA/ElGamal keys under 2048 bits. */
+  allowWeakKeys?: boolean;
+  /** FIDO (sk-*) signatures must carry the user-presence flag. */
+  requireUserPresence?: boolean;
+  /** FIDO (sk-*) signatures must carry the user-verification flag. */
+  requireUserVerification?: boolean;
+  /** The time "now" for key expiry (defaults to the current time). */
+  now?: Date;
+  /** SSH: only allowed-signers entries whose principals match this identity count. */
+  principal?: string;
 }
