@@ -1,0 +1,107 @@
+/**
+ * Nix settings (nix.conf keys) from every place they can be written:
+ * `nix.settings.<key>`, the deprecated NixOS options, `nix.extraOptions`
+ * strings, a flake's `nixConfig`, and standalone nix.conf files.
+ */
+import type { LineIndex, Span } from '../core/span.js';
+import type { ConfLine, ParsedConf } from '../syntax/nixconf.js';
+import type { DecodedString } from './nix-strings.js';
+import type { Assignment, Setting, StaticValue, Wrapper } from './types.js';
+
+/** Deprecated NixOS / nix-darwin `nix.<option>` names and the nix.conf key each one sets. */
+export const DEPRECATED_OPTIONS: Readonly<Record<string, string>> = {
+  binaryCaches: 'substituters',
+  binaryCachePublicKeys: 'trusted-public-keys',
+  trustedBinaryCaches: 'trusted-substituters',
+  trustedUsers: 'trusted-users',
+  allowedUsers: 'allowed-users',
+  useSandbox: 'sandbox',
+  sandboxPaths: 'extra-sandbox-paths',
+  requireSignedBinaryCaches: 'require-sigs',
+  maxJobs: 'max-jobs',
+  buildCores: 'cores',
+  autoOptimiseStore: 'auto-optimise-store',
+};
+
+/** One `nix.extraOptions` string, decoded and parsed as nix.conf. */
+export interface ExtraOptionsSource {
+  optionPath: string[];
+  decoded: DecodedString;
+  conf: ParsedConf;
+  stringSpan: Span;
+  bindingSpan: Span;
+  keySpan: Span;
+  wrappers: Wrapper[];
+}
+
+/** `home-manager.users.<name>.…` options are a home-manager module's own. */
+export function stripUserPrefix(p: string[]): string[] {
+  if (p.length > 3 && p[0] === 'home-manager' && p[1] === 'users') return p.slice(3);
+  return p;
+}
+
+function within(inner: Span, outer: Span): boolean {
+  return inner.startOffset >= outer.startOffset && inner.endOffset <= outer.endOffset;
+}
+
+export function settingsFromAssignments(assignments: Assignment[], extraOptions: ExtraOptionsSource[], lines: LineIndex, file: string, nixConfigSpans: Span[]): Setting[] {
+  const out: Setting[] = [];
+  for (const a of assignments) {
+    const p = stripUserPrefix(a.path);
+    const optionName = a.path.join('.');
+    const base = { value: a.value, span: a.span, keySpan: a.keySpan, wrappers: a.wrappers, optionName };
+    if (p.length === 3 && p[0] === 'nix' && p[1] === 'settings') {
+      const key = p[2]!;
+      out.push({ key, append: key.startsWith('extra-'), origin: 'nix.settings', ...base });
+    } else if (p.length === 2 && p[0] === 'nix' && Object.prototype.hasOwnProperty.call(DEPRECATED_OPTIONS, p[1]!)) {
+      const key = DEPRECATED_OPTIONS[p[1]!]!;
+      out.push({ key, append: key.startsWith('extra-'), origin: 'deprecated-option', ...base });
+    } else if (a.path.length === 2 && a.path[0] === 'nixConfig' && nixConfigSpans.some((s) => within(a.span, s))) {
+      const key = a.path[1]!;
+      out.push({ key, append: key.startsWith('extra-'), origin: 'nixConfig', ...base });
+    }
+  }
+  for (const src of extraOptions) out.push(...settingsFromExtraOptions(src, lines, file));
+  out.sort((x, y) => x.span.startOffset - y.span.startOffset || x.keySpan.startOffset - y.keySpan.startOffset);
+  return out;
+}
+
+/** Maps offsets of the decoded string back to the file. */
+function mapper(d: DecodedString, lines: LineIndex, file: string): (s: number, e: number) => Span {
+  const startOf = (i: number): number => d.offsets[Math.min(i, d.offsets.length - 1)]!;
+  const endOf = (i: number): number => (i <= 0 ? startOf(0) : d.offsets[i - 1]! + 1);
+  return (s, e) => {
+    const so = startOf(s);
+    return lines.span(file, so, Math.max(so, endOf(e)));
+  };
+}
+
+function settingsFromExtraOptions(src: ExtraOptionsSource, lines: LineIndex, file: string): Setting[] {
+  const map = mapper(src.decoded, lines, file);
+  const out: Setting[] = [];
+  for (const line of src.conf.lines) {
+    const s = confLineSetting(line, map, 'extraOptions', src.wrappers, src.decoded.value);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** A nix.conf `key = words…` line as a Setting; include lines and broken lines give none. */
+export function confLineSetting(line: ConfLine, map: (s: number, e: number) => Span, origin: 'extraOptions' | 'nix.conf', wrappers: Wrapper[], text: string): Setting | undefined {
+  if (line.kind !== 'setting') return undefined;
+  if (line.key.text.includes('\u0000')) return undefined; // `${name} = …`: can't tell which setting
+  const key = line.key.text;
+  const span = map(line.start, line.end);
+  const keySpan = map(line.key.start, line.key.end);
+  let value: StaticValue;
+  if (line.unknown) {
+    const vs = line.values.length ? line.values[0]!.start : line.key.end;
+    const ve = line.values.length ? line.values[line.values.length - 1]!.end : line.key.end;
+    value = { kind: 'unknown', span: map(vs, ve), text: text.slice(vs, ve).replace(/\u0000/g, '${…}') };
+  } else {
+    const items: StaticValue[] = line.values.map((w) => ({ kind: 'string', value: w.text, span: map(w.start, w.end) }));
+    const listSpan = line.values.length ? map(line.values[0]!.start, line.values[line.values.length - 1]!.end) : map(line.end, line.end);
+    value = { kind: 'list', items, span: listSpan };
+  }
+  return { key, append: key.startsWith('extra-'), origin, optionName: key, value, span, keySpan, wrappers: [...wrappers] };
+}
