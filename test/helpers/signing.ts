@@ -1,0 +1,363 @@
+/**
+ * Real keys and real signed git objects for tests: gpg keys in throw-away
+ * GNUPGHOMEs, ssh-keygen keys, temp repositories, and `git verify-commit` /
+ * `verify-tag` as the oracle. Everything is synchronous and lives under one temp
+ * root per `SigningLab`, which `cleanup()` removes (and stops its gpg-agents).
+ *
+ * Typical use:
+ *   const lab = new SigningLab();
+ *   const gpg = lab.gpgHome('signer');
+ *   const alice = gpg.genKey({ uid: 'Alice <a@x>', algo: 'ed25519' });
+ *   const repo = lab.repo();
+ *   const oid = repo.commit('msg', { gpg: alice });
+ *   repo.verifyCommit(oid, { keyring: gpg.exportPublic([alice]) }).status // 0
+ *   lab.cleanup();
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+  stdoutBuf: Buffer;
+}
+
+/** Runs a program; throws with its stderr when it fails and `check` is on (the default). */
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer; check?: boolean } = {},
+): RunResult {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, LC_ALL: 'C', TZ: 'UTC', ...opts.env },
+    input: opts.input,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  const res = { status: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBuf: r.stdout };
+  if ((opts.check ?? true) && res.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${res.status}: ${res.stderr.trim()}`);
+  }
+  return res;
+}
+
+/** gpg's --faked-system-time syntax, frozen (`!`) so that keys and signatures get exactly this time. */
+export function gpgTime(d: Date): string {
+  return `${d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '')}!`;
+}
+
+export type GpgAlgo = 'ed25519' | 'rsa2048' | 'rsa4096' | 'rsa1024' | 'nistp256';
+
+export interface GpgKey {
+  home: GpgHome;
+  /** Primary key fingerprint, upper-case hex. */
+  fingerprint: string;
+  /** Fingerprint of the key that actually signs (the signing subkey, if any). */
+  signingFingerprint: string;
+  uid: string;
+}
+
+/** One GNUPGHOME. `fakedTime` (on the key or per call) runs gpg at that time. */
+export class GpgHome {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return { GNUPGHOME: this.dir };
+  }
+
+  gpg(args: string[], opts: { input?: string | Buffer; fakedTime?: Date; check?: boolean } = {}): RunResult {
+    const time = opts.fakedTime ? ['--faked-system-time', gpgTime(opts.fakedTime)] : [];
+    return run('gpg', ['--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...time, ...args], {
+      env: this.env,
+      input: opts.input,
+      check: opts.check,
+    });
+  }
+
+  /**
+   * Generates a key. `signingSubkey`: the primary can only certify and a subkey
+   * signs. `expire` is gpg's syntax ('never', '1d', '2y', ISO date).
+   */
+  genKey(opts: { uid: string; algo?: GpgAlgo; expire?: string; at?: Date; signingSubkey?: boolean }): GpgKey {
+    const algo = opts.algo ?? 'ed25519';
+    const expire = opts.expire ?? 'never';
+    const at = opts.at ? { fakedTime: opts.at } : {};
+    const fingerprint = created(this.gpg(['--status-fd', '2', '--quick-gen-key', opts.uid, algo, opts.signingSubkey ? 'cert' : 'sign', expire], at));
+    const signingFingerprint = opts.signingSubkey
+      ? created(this.gpg(['--status-fd', '2', '--quick-add-key', fingerprint, algo, 'sign', expire], at))
+      : fingerprint;
+    return { home: this, fingerprint, signingFingerprint, uid: opts.uid };
+  }
+
+  /** Adds a subkey with the given usage (e.g. 'encr' for one that must not sign). */
+  addSubkey(key: GpgKey, usage: 'sign' | 'encr' | 'auth', algo: string = usage === 'encr' ? 'cv25519' : 'ed25519'): string {
+    return created(this.gpg(['--status-fd', '2', '--quick-add-key', key.fingerprint, algo, usage, 'never']));
+  }
+
+  /** Revokes the key with the revocation certificate gpg made at generation time. */
+  revoke(key: GpgKey): void {
+    const rev = fs.readFileSync(path.join(this.dir, 'openpgp-revocs.d', `${key.fingerprint}.rev`), 'utf8');
+    this.gpg(['--import'], { input: rev.replace(/^:-----BEGIN/m, '-----BEGIN') });
+  }
+
+  /** Sets a new expiry (gpg syntax) on the primary key, optionally at a faked time. */
+  setExpire(key: GpgKey, expire: string, at?: Date): void {
+    this.gpg(['--quick-set-expire', key.fingerprint, expire], at ? { fakedTime: at } : {});
+  }
+
+  /** Public certificates, binary (`armor` for ASCII armour). All keys when `keys` is omitted. */
+  exportPublic(keys?: GpgKey[], opts: { armor?: boolean } = {}): Buffer {
+    const args = ['--export', ...(opts.armor ? ['--armor'] : []), ...(keys ?? []).map((k) => k.fingerprint)];
+    return this.gpg(args).stdoutBuf;
+  }
+
+  /** Imports certificates (binary or armored) into this home. */
+  import(data: Buffer | string): void {
+    this.gpg(['--import'], { input: data });
+  }
+
+  /** Detached armored signature over `data` by `key` (or a specific subkey with `keyId`!). */
+  detachSign(key: GpgKey, data: Buffer, opts: { fakedTime?: Date; digest?: string } = {}): string {
+    const digest = opts.digest ? ['--digest-algo', opts.digest] : [];
+    return this.gpg(['--armor', '--detach-sign', '--local-user', `${key.signingFingerprint}!`, ...digest], { input: data, ...opts }).stdout;
+  }
+
+  fingerprints(uid?: string): string[] {
+    const out = this.gpg(['--with-colons', '--list-keys', ...(uid ? [uid] : [])]).stdout;
+    return linesOf(out, 'pub').map((i) => fprAfter(out, i));
+  }
+
+  subkeyFingerprints(primary: string): string[] {
+    const out = this.gpg(['--with-colons', '--list-keys', primary]).stdout;
+    return linesOf(out, 'sub').map((i) => fprAfter(out, i));
+  }
+
+  /** A gpg wrapper script for git's gpg.program that runs gpg at a faked time. */
+  gpgProgramAt(time: Date): string {
+    const file = path.join(this.dir, `gpg-at-${time.getTime()}.sh`);
+    fs.writeFileSync(file, `#!/bin/sh\nexec gpg --faked-system-time '${gpgTime(time)}' "$@"\n`, { mode: 0o755 });
+    return file;
+  }
+
+  /** Stops the gpg-agent this home started, so no process outlives the test. */
+  stopAgent(): void {
+    spawnSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: this.dir } });
+  }
+}
+
+/** The fingerprint from gpg's `KEY_CREATED` status line. */
+function created(r: RunResult): string {
+  const m = /\[GNUPG:\] KEY_CREATED [PBS] ([0-9A-F]{40,64})/.exec(r.stderr);
+  if (!m) throw new Error(`gpg did not report a created key: ${r.stderr.trim()}`);
+  return m[1]!;
+}
+
+function linesOf(colons: string, kind: string): number[] {
+  const lines = colons.split('\n');
+  return lines.flatMap((l, i) => (l.startsWith(`${kind}:`) ? [i] : []));
+}
+
+function fprAfter(colons: string, index: number): string {
+  const lines = colons.split('\n');
+  for (let i = index + 1; i < lines.length; i++) {
+    if (lines[i]!.startsWith('fpr:')) return lines[i]!.split(':')[9]!;
+  }
+  throw new Error('no fingerprint in gpg output');
+}
+
+export type SshAlgo = 'ed25519' | 'ecdsa256' | 'ecdsa384' | 'ecdsa521' | 'rsa' | 'rsa1024';
+
+export interface SshKey {
+  /** Private key file (its public half is `${path}.pub`). */
+  path: string;
+  pubPath: string;
+  /** `keytype base64 comment` */
+  publicLine: string;
+  type: string;
+}
+
+export function makeSshKey(dir: string, name: string, algo: SshAlgo = 'ed25519'): SshKey {
+  const file = path.join(dir, name);
+  const args: Record<SshAlgo, string[]> = {
+    ed25519: ['-t', 'ed25519'],
+    ecdsa256: ['-t', 'ecdsa', '-b', '256'],
+    ecdsa384: ['-t', 'ecdsa', '-b', '384'],
+    ecdsa521: ['-t', 'ecdsa', '-b', '521'],
+    rsa: ['-t', 'rsa', '-b', '3072'],
+    rsa1024: ['-t', 'rsa', '-b', '1024'],
+  };
+  run('ssh-keygen', ['-q', ...args[algo], '-N', '', '-C', `${name}@test`, '-f', file]);
+  const publicLine = fs.readFileSync(`${file}.pub`, 'utf8').trim();
+  return { path: file, pubPath: `${file}.pub`, publicLine, type: publicLine.split(' ')[0]! };
+}
+
+/** `ssh-keygen -Y sign` over data with any namespace (git uses "git"). Returns the armored signature. */
+export function sshSign(key: SshKey, data: Buffer, namespace = 'git', hashAlg?: 'sha256' | 'sha512'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-sshsig-'));
+  try {
+    const file = path.join(dir, 'data');
+    fs.writeFileSync(file, data);
+    run('ssh-keygen', ['-Y', 'sign', '-f', key.path, '-n', namespace, ...(hashAlg ? ['-O', `hashalg=${hashAlg}`] : []), file]);
+    return fs.readFileSync(`${file}.sig`, 'utf8');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An allowed-signers line: `principals [options] key`. */
+export function allowedSignersLine(principals: string, key: SshKey, options?: string): string {
+  return [principals, options, key.publicLine].filter(Boolean).join(' ');
+}
+
+export type Signer = { gpg: GpgKey; gpgProgram?: string } | { ssh: SshKey };
+
+export interface VerifyWith {
+  /** OpenPGP certificates: imported into a fresh GNUPGHOME that holds exactly them. */
+  keyring?: Buffer;
+  /** Path of an allowed-signers file for SSH signatures. */
+  allowedSigners?: string;
+}
+
+/** A temp git repository (sha1 or sha256) with deterministic identities. */
+export class TempRepo {
+  constructor(
+    readonly dir: string,
+    private readonly lab: SigningLab,
+    objectFormat: 'sha1' | 'sha256' = 'sha1',
+  ) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.git(['init', '-q', `--object-format=${objectFormat}`, '-b', 'main']);
+  }
+
+  git(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; check?: boolean } = {}): RunResult {
+    return run('git', ['-c', 'user.name=Test User', '-c', 'user.email=test@example.org', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+      cwd: this.dir,
+      ...opts,
+      env: { GIT_CONFIG_NOSYSTEM: '1', HOME: this.lab.root, ...opts.env },
+    });
+  }
+
+  /** Makes a commit (adding a file so trees differ) and returns its id. `date` sets author and committer time. */
+  commit(message: string, signer?: Signer, opts: { date?: Date; file?: string } = {}): string {
+    const file = opts.file ?? `f${fs.readdirSync(this.dir).length}.txt`;
+    fs.writeFileSync(path.join(this.dir, file), `${message}\n`);
+    this.git(['add', file]);
+    this.git([...signArgs(signer), 'commit', '-q', ...(signer ? ['-S'] : []), '-m', message], { env: { ...dateEnv(opts.date), ...signEnv(signer) } });
+    return this.revParse('HEAD');
+  }
+
+  /** Annotated tag, signed with -s when a signer is given. Returns the tag object id. */
+  tag(name: string, message: string, signer?: Signer, opts: { date?: Date } = {}): string {
+    this.git([...signArgs(signer), 'tag', ...(signer ? ['-s'] : ['-a']), name, '-m', message], { env: { ...dateEnv(opts.date), ...signEnv(signer) } });
+    return this.revParse(`refs/tags/${name}`);
+  }
+
+  revParse(rev: string): string {
+    return this.git(['rev-parse', rev]).stdout.trim();
+  }
+
+  /** Raw object bytes, as `git cat-file <type> <oid>` prints them. */
+  catFile(oid: string, type: 'commit' | 'tag' = 'commit'): Buffer {
+    return this.git(['cat-file', type, oid]).stdoutBuf;
+  }
+
+  /** Writes raw bytes as an object (any content git accepts) and returns its id. */
+  writeObject(raw: Buffer, type: 'commit' | 'tag' = 'commit'): string {
+    return this.git(['hash-object', '-t', type, '-w', '--stdin', '--literally'], { input: raw }).stdout.trim();
+  }
+
+  /** `git verify-commit` (or verify-tag) with exactly the given keys; returns git's exit status and output. */
+  verify(oid: string, keys: VerifyWith, kind: 'commit' | 'tag' = 'commit'): RunResult {
+    const env: NodeJS.ProcessEnv = {};
+    if (keys.keyring) env.GNUPGHOME = this.lab.verifyHome(keys.keyring).dir;
+    else env.GNUPGHOME = this.lab.verifyHome(Buffer.alloc(0)).dir;
+    const cfg = keys.allowedSigners ? ['-c', `gpg.ssh.allowedSignersFile=${keys.allowedSigners}`] : [];
+    return this.git([...cfg, kind === 'commit' ? 'verify-commit' : 'verify-tag', '--raw', oid], { env, check: false });
+  }
+
+  verifyCommit(oid: string, keys: VerifyWith): RunResult {
+    return this.verify(oid, keys, 'commit');
+  }
+}
+
+function dateEnv(date?: Date): NodeJS.ProcessEnv {
+  if (!date) return {};
+  const s = `${Math.floor(date.getTime() / 1000)} +0000`;
+  return { GIT_AUTHOR_DATE: s, GIT_COMMITTER_DATE: s };
+}
+
+function signArgs(signer?: Signer): string[] {
+  if (!signer) return [];
+  if ('ssh' in signer) return ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signer.ssh.pubPath}`];
+  return ['-c', 'gpg.format=openpgp', '-c', `user.signingkey=${signer.gpg.signingFingerprint}!`, ...(signer.gpgProgram ? ['-c', `gpg.program=${signer.gpgProgram}`] : [])];
+}
+
+function signEnv(signer?: Signer): NodeJS.ProcessEnv {
+  return signer && 'gpg' in signer ? signer.gpg.home.env : {};
+}
+
+/** One temp root for a test file: gpg homes, ssh keys, repos. Call cleanup() in afterAll. */
+export class SigningLab {
+  readonly root: string;
+  private homes: GpgHome[] = [];
+  private verifyHomes = new Map<string, GpgHome>();
+  private counter = 0;
+
+  constructor() {
+    // Short path: gpg-agent's socket path must fit in sun_path.
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'nhsig-'));
+  }
+
+  private next(prefix: string): string {
+    return path.join(this.root, `${prefix}${this.counter++}`);
+  }
+
+  gpgHome(): GpgHome {
+    const h = new GpgHome(this.next('g'));
+    this.homes.push(h);
+    return h;
+  }
+
+  /** A GNUPGHOME holding exactly `keyring` (cached per keyring content). */
+  verifyHome(keyring: Buffer): GpgHome {
+    const id = keyring.toString('base64');
+    let h = this.verifyHomes.get(id);
+    if (!h) {
+      h = this.gpgHome();
+      if (keyring.length > 0) h.import(keyring);
+      this.verifyHomes.set(id, h);
+    }
+    return h;
+  }
+
+  sshKey(algo: SshAlgo = 'ed25519', name = `k${this.counter++}`): SshKey {
+    const dir = path.join(this.root, 'ssh');
+    fs.mkdirSync(dir, { recursive: true });
+    return makeSshKey(dir, name, algo);
+  }
+
+  /** Writes a file under the lab root and returns its path. */
+  file(name: string, content: string | Buffer): string {
+    const p = path.join(this.root, name);
+    fs.writeFileSync(p, content);
+    return p;
+  }
+
+  repo(objectFormat: 'sha1' | 'sha256' = 'sha1'): TempRepo {
+    return new TempRepo(this.next('r'), this, objectFormat);
+  }
+
+  cleanup(): void {
+    for (const h of this.homes) h.stopAgent();
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
