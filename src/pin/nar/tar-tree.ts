@@ -165,9 +165,17 @@ function writeNode(node: TreeNode, nar: NarWriter): void {
   }
 }
 
-/** Raw bytes of a tar path, as a latin1 string. Pax values were decoded as UTF-8 by tar-stream. */
+/**
+ * Raw bytes of a tar path. Pax values were decoded as UTF-8 by tar-stream, which
+ * turns invalid bytes into U+FFFD: such a name cannot be recovered, so we refuse
+ * rather than hash a different name than Nix would.
+ */
 function entryPath(name: string, fromPax: boolean): Buffer {
-  return fromPax ? Buffer.from(name, 'utf8') : Buffer.from(name, 'latin1');
+  if (!fromPax) return Buffer.from(name, 'latin1');
+  if (name.includes('\uFFFD')) {
+    throw new UserError(`entry '${name}': pax header holds a non-UTF-8 file name, which cannot be hashed exactly; refused (re-create the archive with --format=gnu)`);
+  }
+  return Buffer.from(name, 'utf8');
 }
 
 function printable(path: Buffer): string {
@@ -246,8 +254,13 @@ async function pipeInto(input: Readable | AsyncIterable<Buffer>, extract: tar.Ex
       if (extract.destroyed) return;
       if (!extract.write(chunk)) {
         await new Promise<void>((resolve) => {
-          extract.once('drain', () => resolve());
-          extract.once('close', () => resolve());
+          const done = (): void => {
+            extract.off('drain', done);
+            extract.off('close', done);
+            resolve();
+          };
+          extract.on('drain', done);
+          extract.on('close', done);
         });
       }
     }
