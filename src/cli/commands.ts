@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerPrefetch } from './prefetch.js';
+import { register as registerVerifyCommit } from './verify-commit.js';
+import { register as registerPolicy } from './policy.js';
 
 /**
  * Each command file exports a `register(program, setExitCode)`; list it here.
@@ -9,4 +11,6 @@ export type Register = (program: Command, setExitCode: (code: number) => void) =
 
 export const commands: Register[] = [
   registerPrefetch,
+  registerVerifyCommit,
+  registerPolicy,
 ];

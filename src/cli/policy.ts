@@ -1,0 +1,132 @@
+/**
+ * `nixharden policy init` writes a commented starter trust policy;
+ * `nixharden policy check` loads one (schema, keys, rules) and summarises it.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, UserError } from '../core/errors.js';
+import { loadPolicy } from '../trust/policy.js';
+import type { Register } from './commands.js';
+
+export const DEFAULT_POLICY_FILE = 'nixharden-policy.toml';
+
+export const STARTER_POLICY = `# nixharden trust policy (format version 1). Reference: docs/policy.md
+#
+# Who may sign, and how many of them must sign, before a commit is trusted.
+# Everything fails closed: an unknown field, rule type or unreadable key is an
+# error, never a pass. Check this file with: nixharden policy check ${DEFAULT_POLICY_FILE}
+version = 1
+
+# One [[signers]] block per person (or platform). A signer counts ONCE toward a
+# rule however many keys or signatures it has.
+# keys: armored OpenPGP certificates inline, SSH public key lines
+# ("ssh-ed25519 AAAA... comment"), or { path = "..." } to a file relative to
+# this policy (armored or binary OpenPGP, or SSH public key lines).
+[[signers]]
+id = "alice"
+role = "maintainer"
+keys = [{ path = "keys/alice.asc" }]
+
+[[signers]]
+id = "bob"
+role = "maintainer"
+keys = [{ path = "keys/bob.pub" }]
+
+[[signers]]
+id = "carol"
+role = "maintainer"
+keys = [{ path = "keys/carol.asc" }]
+
+# A code host's merge key (e.g. GitHub's web-flow key, \`curl https://github.com/web-flow.gpg\`)
+# gets role "platform": commits only it signed are reported as centralised trust.
+# [[signers]]
+# id = "github"
+# role = "platform"
+# keys = [{ path = "keys/github-web-flow.gpg" }]
+
+[[repositories]]
+# owner/repo (GitHub), a git URL (https://host/owner/repo, git@host:owner/repo)
+# or an absolute path to a local repository.
+url = "example-org/example-repo"
+branch = "main"
+# Optional: history from this commit (full 40-hex id) on must satisfy the rules;
+# commits that do not descend from it fail.
+# trust-root = "0123456789abcdef0123456789abcdef01234567"
+# How role = "platform" signatures count: "ignore" (default), "count-as-one"
+# (all platform keys together are one party toward every rule) or "sufficient"
+# (a platform signature alone satisfies the rules: centralised trust).
+platform = "ignore"
+# Crypto options (defaults shown).
+allow-weak-hash = false
+require-user-presence = true
+require-user-verification = false
+
+# Every rule must hold. Rule types: "threshold", "two-party".
+[[repositories.rules]]
+# At least \`min\` distinct signers from a set (signers = [...]) and/or a role.
+type = "threshold"
+min = 2
+signers = ["alice", "bob", "carol"]
+
+# [[repositories.rules]]
+# # stagex-style review: a merge commit and each commit it merges are signed by
+# # two different signers (or a non-merge commit is co-signed by two).
+# type = "two-party"
+# role = "maintainer"
+`;
+
+interface InitFlags {
+  output?: string;
+  force?: boolean;
+}
+
+export const register: Register = (program, setExitCode) => {
+  const policy = program.command('policy').description('create and check trust policies');
+  policy
+    .command('init')
+    .description(`write a commented starter policy (default ./${DEFAULT_POLICY_FILE})`)
+    .option('-o, --output <file>', 'where to write it')
+    .option('--force', 'overwrite an existing file')
+    .action(async (flags: InitFlags) => {
+      const target = path.resolve(flags.output ?? DEFAULT_POLICY_FILE);
+      await writeNew(target, STARTER_POLICY, flags.force ?? false);
+      process.stdout.write(`wrote ${target}\n`);
+      setExitCode(ExitCode.Ok);
+    });
+  policy
+    .command('check')
+    .description('validate a policy file and resolve every key it names')
+    .argument('[file]', 'policy file', DEFAULT_POLICY_FILE)
+    .action(async (file: string) => {
+      const p = await loadPolicy(file);
+      const keys = [...p.signers.values()].reduce((n, s) => n + s.keys.length, 0);
+      process.stdout.write(`${file}: ok: ${p.signers.size} signer(s), ${keys} key(s), ${p.repositories.length} repository entr${p.repositories.length === 1 ? 'y' : 'ies'}\n`);
+      for (const r of p.repositories) {
+        process.stdout.write(`  ${r.url}${r.branch ? `@${r.branch}` : ''}: ${r.rules.map((x) => (x.type === 'threshold' ? `${x.min} of ${x.setLabel}` : `two-party over ${x.setLabel}`)).join(' and ')}; platform ${r.platform}${r.trustRoot ? `; trust root ${r.trustRoot}` : ''}\n`);
+      }
+      setExitCode(ExitCode.Ok);
+    });
+};
+
+/**
+ * Writes atomically: a temp file beside the target, then link (which refuses
+ * to replace an existing file) or, with --force, rename over it.
+ */
+async function writeNew(target: string, text: string, force: boolean): Promise<void> {
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(tmp, text, { flag: 'wx' });
+  } catch (err) {
+    throw new UserError(`cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, ExitCode.Usage, target);
+  }
+  try {
+    if (force) await fs.rename(tmp, target);
+    else await fs.link(tmp, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'EEXIST' ? 'already exists; pass --force to overwrite' : `cannot write: ${code ?? String(err)}`, ExitCode.Usage, target);
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}

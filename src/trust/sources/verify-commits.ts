@@ -1,0 +1,309 @@
+/**
+ * Verifies commits from a CommitSource: picks the commits (revisions, a
+ * range, a history walk, or everything since a trust root), reads them in
+ * bulk, checks every signature locally with the signature layer and, when a
+ * policy is given, judges each commit against the repository's quorum rules.
+ * One report per commit; nothing here prints or exits.
+ */
+import * as openpgp from 'openpgp';
+import { UserError } from '../../core/errors.js';
+import { parseGitObject, primarySignatureHeader } from '../git-object.js';
+import { loadKeySet, type KeySet } from '../keyset.js';
+import { selectRepository, signerIndex, type RepositoryPolicy, type TrustPolicy } from '../policy.js';
+import { classifyTrustRoot, evaluateCommit, type CommitEvaluation, type RootStatus, type SignedCommit } from '../quorum.js';
+import type { GitObject, SignatureVerdict, VerifyOptions } from '../types.js';
+import { verifyObject } from '../verify.js';
+import type { CommitSource } from './types.js';
+
+export interface RangeCapable extends CommitSource {
+  resolveRange(range: string): Promise<{ tips: string[]; exclude: string[] }>;
+}
+
+export interface VerifyCommitsOptions {
+  source: RangeCapable;
+  /** Revisions as the user wrote them; default: the policy's branch, else HEAD. */
+  revs?: string[];
+  /** `A..B`: every commit in B not in A. */
+  range?: string;
+  /** Walk only first parents (with --range, --limit or a trust root). */
+  firstParent?: boolean;
+  /** Walk at most N commits back from each revision. */
+  limit?: number;
+  /** Without a policy: OpenPGP keyring files and an SSH allowed-signers file. */
+  keyrings?: string[];
+  allowedSigners?: string;
+  policy?: TrustPolicy;
+  /** "Now" for key expiry (tests). */
+  now?: Date;
+}
+
+export interface PolicyReport {
+  repository: string;
+  satisfied: boolean;
+  signers: string[];
+  platformOnly: boolean;
+  rules: { type: string; satisfied: boolean; explanation: string }[];
+  rejected: { key?: string; reason: string; why: string }[];
+  notes: string[];
+  trustRoot?: RootStatus;
+}
+
+export interface CommitReport {
+  /** Full commit id. */
+  rev: string;
+  /** The revision as given, when it was given explicitly. */
+  requested?: string;
+  verified: boolean;
+  /** 'good', a signature FailureReason, or 'policy' / 'outside-trust-root' / 'unreadable'. */
+  reason: string;
+  detail: string;
+  signer?: string;
+  key?: string;
+  algorithm?: string;
+  signedAt?: string;
+  signatures: SignatureVerdict[];
+  policy?: PolicyReport;
+}
+
+export interface VerifyCommitsResult {
+  repository?: RepositoryPolicy;
+  commits: CommitReport[];
+}
+
+interface Target {
+  oid: string;
+  requested?: string;
+}
+
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyCommitsResult> {
+  const { source, policy } = opts;
+  const repository = policy ? await pickRepository(source, policy, opts.revs) : undefined;
+  const keys = policy
+    ? await policyKeySet(policy)
+    : await loadKeySet({ keyrings: opts.keyrings ?? [], ...(opts.allowedSigners ? { allowedSigners: opts.allowedSigners } : {}) });
+  const verifyOpts: VerifyOptions = {
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(repository ? { ...repository.crypto } : {}),
+  };
+
+  const targets = await selectTargets(opts, repository);
+  // Under a policy each signer counts: split multi-signature OpenPGP blocks into one verdict each.
+  const expand = policy !== undefined;
+  const root = repository?.trustRoot;
+
+  // Read and verify every target (plus, for two-party rules, the commits merges bring in).
+  const signed = new Map<string, SignedCommit & { obj?: GitObject; error?: string }>();
+  await readAndVerify(source, targets.map((t) => t.oid), keys, verifyOpts, signed, expand);
+  if (root && !signed.has(root) && [...signed.values()].some((c) => c.parents.includes(root))) {
+    targets.push({ oid: root });
+    await readAndVerify(source, [root], keys, verifyOpts, signed, expand);
+  }
+  if (repository?.rules.some((r) => r.type === 'two-party')) {
+    const merged = [...new Set(targets.flatMap((t) => signed.get(t.oid)?.parents.slice(1) ?? []))].filter((p) => !signed.has(p));
+    await readAndVerify(source, merged, keys, verifyOpts, signed, expand);
+  }
+
+  const rootStatus = root ? classifyTrustRoot(targets.map((t) => ({ oid: t.oid, parents: signed.get(t.oid)?.parents ?? [] })), root) : undefined;
+  const index = policy ? signerIndex(policy) : undefined;
+  const commits = targets.map((t): CommitReport => {
+    const c = signed.get(t.oid)!;
+    if (c.error !== undefined) {
+      return { rev: t.oid, ...(t.requested ? { requested: t.requested } : {}), verified: false, reason: 'unreadable', detail: c.error, signatures: [] };
+    }
+    if (!repository || !index) return plainReport(t, c.verdicts, c.obj!);
+    const evaluation = evaluateCommit(c, repository, index, (oid) => {
+      const p = signed.get(oid);
+      return p && p.error === undefined ? p : undefined;
+    });
+    return policyReport(t, c.verdicts, evaluation, repository, rootStatus?.get(t.oid));
+  });
+  return { repository, commits };
+}
+
+async function pickRepository(source: CommitSource, policy: TrustPolicy, revs: string[] | undefined): Promise<RepositoryPolicy> {
+  const refs = await source.identity();
+  const first = revs?.[0];
+  // A branch named on the command line selects a branch-specific entry.
+  const branch = first && !OID.test(first) && /^[A-Za-z0-9._/-]+$/.test(first) && first !== 'HEAD' ? first : await source.currentBranch();
+  return selectRepository(policy, refs, branch);
+}
+
+/** Every policy key in one KeySet; ownership is mapped back by fingerprint (policy.signerIndex). */
+async function policyKeySet(policy: TrustPolicy): Promise<KeySet> {
+  const armoredKeys: string[] = [];
+  const sshPublicKeys: string[] = [];
+  for (const s of policy.signers.values()) {
+    for (const k of s.keys) (k.kind === 'openpgp' ? armoredKeys : sshPublicKeys).push(k.text);
+  }
+  return loadKeySet({ armoredKeys, sshPublicKeys });
+}
+
+async function selectTargets(opts: VerifyCommitsOptions, repository: RepositoryPolicy | undefined): Promise<Target[]> {
+  const { source } = opts;
+  const firstParent = opts.firstParent ?? false;
+  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UserError(`--limit wants a positive integer, got ${opts.limit}`);
+  if (opts.range) {
+    if (opts.revs?.length) throw new UserError('give either revisions or --range, not both');
+    const { tips, exclude } = await source.resolveRange(opts.range);
+    return (await source.walk({ tips, exclude, firstParent, limit: opts.limit })).map((n) => ({ oid: n.oid }));
+  }
+  const revs = opts.revs?.length ? opts.revs : [repository?.branch ?? 'HEAD'];
+  const resolved = await Promise.all(revs.map(async (r) => ({ oid: await source.resolve(r), requested: r })));
+  const root = repository?.trustRoot;
+  if (root) {
+    // History since the trust root must satisfy the policy, not just the tip.
+    const out: Target[] = [];
+    for (const t of resolved) {
+      const walked = t.oid === root ? [] : await source.walk({ tips: [t.oid], exclude: [root], firstParent, limit: opts.limit });
+      // Nothing between: the revision is the root itself or older than it.
+      if (walked.length === 0) out.push(t);
+      for (const n of walked) out.push(n.oid === t.oid ? t : { oid: n.oid });
+    }
+    return dedupe(out);
+  }
+  if (firstParent || opts.limit !== undefined) {
+    const walked = await source.walk({ tips: resolved.map((t) => t.oid), exclude: [], firstParent, limit: opts.limit });
+    const requested = new Map(resolved.map((t) => [t.oid, t.requested]));
+    return walked.map((n) => ({ oid: n.oid, ...(requested.has(n.oid) ? { requested: requested.get(n.oid) } : {}) }));
+  }
+  return dedupe(resolved);
+}
+
+function dedupe(targets: Target[]): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => !seen.has(t.oid) && seen.add(t.oid));
+}
+
+async function readAndVerify(
+  source: CommitSource,
+  oids: string[],
+  keys: KeySet,
+  verifyOpts: VerifyOptions,
+  into: Map<string, SignedCommit & { obj?: GitObject; error?: string }>,
+  expand: boolean,
+): Promise<void> {
+  const todo = [...new Set(oids)].filter((o) => !into.has(o));
+  if (todo.length === 0) return;
+  const reads = await source.readCommits(todo);
+  await Promise.all(
+    todo.map(async (oid) => {
+      const read = reads.get(oid) ?? { error: 'not returned by the source' };
+      if ('error' in read) {
+        into.set(oid, { oid, parents: [], verdicts: [], error: read.error });
+        return;
+      }
+      let obj: GitObject;
+      try {
+        obj = parseGitObject(read.raw, 'commit', oid);
+      } catch (err) {
+        into.set(oid, { oid, parents: [], verdicts: [], error: `malformed commit: ${(err as Error).message}` });
+        return;
+      }
+      const verdicts = await verifyObject(expand ? await splitOpenPgpBlocks(obj) : obj, keys, verifyOpts);
+      into.set(oid, { oid, parents: obj.parents, verdicts, obj });
+    }),
+  );
+}
+
+/**
+ * One armored OpenPGP block may hold several signature packets (`gpg -u A -u B`),
+ * the way a single commit carries several signers. The signature layer judges a
+ * block as one signature (and, like git, rejects several packets), so under a
+ * policy each packet becomes its own block and gets its own verdict.
+ */
+async function splitOpenPgpBlocks(obj: GitObject): Promise<GitObject> {
+  const signatures: GitObject['signatures'] = [];
+  let changed = false;
+  for (const s of obj.signatures) {
+    if (!s.armored.trimStart().startsWith('-----BEGIN PGP SIGNATURE-----')) {
+      signatures.push(s);
+      continue;
+    }
+    try {
+      const parsed = await openpgp.readSignature({ armoredSignature: s.armored });
+      if (parsed.packets.length > 1 && parsed.packets.every((p) => p instanceof openpgp.SignaturePacket)) {
+        for (const packet of parsed.packets) {
+          const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+          list.push(packet as openpgp.SignaturePacket);
+          signatures.push({ header: s.header, armored: new openpgp.Signature(list).armor() });
+        }
+        changed = true;
+        continue;
+      }
+    } catch {
+      // Unreadable: leave it whole; the signature layer reports it as malformed.
+    }
+    signatures.push(s);
+  }
+  return changed ? { ...obj, signatures } : obj;
+}
+
+/** The verdicts git itself would look at: those of the object's primary signature header. */
+function primaryVerdicts(verdicts: SignatureVerdict[], obj: GitObject): SignatureVerdict[] {
+  const header = primarySignatureHeader(obj);
+  const own = verdicts.filter((v) => v.header === undefined || v.header === header);
+  return own.length ? own : verdicts;
+}
+
+function describe(v: SignatureVerdict | undefined): Pick<CommitReport, 'signer' | 'key' | 'algorithm' | 'signedAt'> {
+  if (!v) return {};
+  return {
+    ...(v.identity ? { signer: v.identity } : {}),
+    ...(v.keyFingerprint || v.signingKeyId ? { key: v.keyFingerprint ?? v.signingKeyId } : {}),
+    ...(v.algorithm ? { algorithm: v.algorithm } : {}),
+    ...(v.signedAt ? { signedAt: v.signedAt.toISOString() } : {}),
+  };
+}
+
+/**
+ * Without a policy, match `git verify-commit`: good only when every signature
+ * in the commit's signature header verifies with the given keys.
+ */
+function plainReport(t: Target, verdicts: SignatureVerdict[], obj: GitObject): CommitReport {
+  const own = primaryVerdicts(verdicts, obj);
+  const bad = own.find((v) => !v.verified);
+  const lead = bad ?? own[0];
+  const verified = own.length > 0 && !bad;
+  return {
+    rev: t.oid,
+    ...(t.requested ? { requested: t.requested } : {}),
+    verified,
+    reason: lead ? lead.reason : 'unsigned',
+    detail: lead ? lead.detail : 'no signature',
+    ...describe(lead),
+    signatures: verdicts,
+  };
+}
+
+function policyReport(t: Target, verdicts: SignatureVerdict[], e: CommitEvaluation, repo: RepositoryPolicy, root: RootStatus | undefined): CommitReport {
+  const outside = root === 'outside';
+  const verified = e.satisfied && !outside;
+  const lead = verdicts.find((v) => v.verified) ?? verdicts[0];
+  const notes = [...e.notes];
+  if (outside) notes.unshift(`not checked: does not descend from trust root ${repo.trustRoot} (commits before the root are outside the policy)`);
+  const detail = [outside ? notes[0] : e.explanation, ...e.rejected.map((r) => `rejected ${r.verdict.keyFingerprint ?? r.verdict.signingKeyId ?? 'signature'}: ${r.why}`)]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    rev: t.oid,
+    ...(t.requested ? { requested: t.requested } : {}),
+    verified,
+    reason: verified ? 'good' : outside ? 'outside-trust-root' : 'policy',
+    detail,
+    ...describe(lead),
+    ...(e.signers.length ? { signer: e.signers.join(',') } : {}),
+    signatures: verdicts,
+    policy: {
+      repository: repo.url,
+      satisfied: verified,
+      signers: e.signers,
+      platformOnly: e.platformOnly,
+      rules: e.rules.map((r) => ({ type: r.rule.type, satisfied: r.satisfied, explanation: r.explanation })),
+      rejected: e.rejected.map((r) => ({ ...(r.verdict.keyFingerprint ? { key: r.verdict.keyFingerprint } : {}), reason: r.verdict.reason, why: r.why })),
+      notes,
+      ...(root ? { trustRoot: root } : {}),
+    },
+  };
+}
