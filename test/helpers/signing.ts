@@ -361,3 +361,35 @@ export class SigningLab {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/**
+ * Returns `raw` (a commit) with `armored` inserted as a signature header after
+ * the last header, encoded as git does: continuation lines start with a space.
+ */
+export function withSignatureHeader(raw: Buffer, armored: string, header = 'gpgsig'): Buffer {
+  const end = raw.indexOf('\n\n');
+  const lines = armored.replace(/\n$/, '').split('\n');
+  const value = `${header} ${lines[0]}\n${lines.slice(1).map((l) => ` ${l}\n`).join('')}`;
+  return Buffer.concat([raw.subarray(0, end + 1), Buffer.from(value), raw.subarray(end + 1)]);
+}
+
+/** Returns `raw` without its signature headers (what a stripped commit looks like). */
+export function withoutSignatureHeaders(raw: Buffer): Buffer {
+  const end = raw.indexOf('\n\n');
+  const head = raw.subarray(0, end + 1).toString('utf8').split('\n');
+  const kept: string[] = [];
+  let dropping = false;
+  for (const l of head) {
+    if (dropping && l.startsWith(' ')) continue;
+    dropping = l.startsWith('gpgsig');
+    if (!dropping) kept.push(l);
+  }
+  return Buffer.concat([Buffer.from(kept.join('\n')), raw.subarray(end + 1)]);
+}
+
+/** Flips the bits of one byte (xor `mask`) at `pos`. */
+export function flipByte(buf: Buffer, pos: number, mask = 0x01): Buffer {
+  const out = Buffer.from(buf);
+  out[pos] = out[pos]! ^ mask;
+  return out;
+}
