@@ -95,6 +95,7 @@ export const policySchema = {
             items: {
               type: 'object',
               required: ['type'],
+              properties: { type: { type: 'string' } },
               // A discriminator gives one clear error for an unknown rule type.
               discriminator: { propertyName: 'type' },
               oneOf: [

@@ -199,6 +199,10 @@ function validateShape(data: unknown, file: string, locate: Locator): void {
   if (compiled(data)) return;
   const err = pickError(compiled.errors ?? []);
   const pointer = err.instancePath.split('/').slice(1).map(unescapePointer);
+  // Point at the offending key itself, not the table holding it.
+  const p = err.params as Record<string, unknown>;
+  if (err.keyword === 'additionalProperties') pointer.push(String(p.additionalProperty));
+  if (err.keyword === 'discriminator' && typeof p.tag === 'string') pointer.push(p.tag);
   throw new UserError(describeSchemaError(err), undefined, file, locate(pointer));
 }
 
