@@ -7,6 +7,7 @@
 import * as openpgp from 'openpgp';
 import type { KeySet, OpenPgpCert } from './keyset.js';
 import { findOpenPgpCerts } from './keyset.js';
+import { dearmorPgpSignature } from './openpgp-armor.js';
 import { PERMISSIVE_CONFIG } from './openpgp-config.js';
 import type { FailureReason, SignatureVerdict, VerifyOptions } from './types.js';
 
@@ -30,9 +31,15 @@ export async function verifyOpenPgpSignature(
   if (!/^\s*-----BEGIN PGP SIGNATURE-----/.test(armored)) {
     return fail('unsupported-format', 'OpenPGP data is not a detached signature (-----BEGIN PGP SIGNATURE-----)');
   }
+  let binary: Buffer;
+  try {
+    binary = dearmorPgpSignature(armored);
+  } catch (e) {
+    return fail('malformed', `unreadable OpenPGP armour: ${oneLine(e)}`);
+  }
   let sig: openpgp.SignaturePacket;
   try {
-    const parsed = await openpgp.readSignature({ armoredSignature: armored, config: PERMISSIVE_CONFIG });
+    const parsed = await openpgp.readSignature({ binarySignature: new Uint8Array(binary), config: PERMISSIVE_CONFIG });
     const packets = parsed.packets.filter((p): p is openpgp.SignaturePacket => p instanceof openpgp.SignaturePacket);
     if (packets.length !== 1 || parsed.packets.length !== 1) {
       return fail('malformed', `expected exactly one signature packet, found ${packets.length} among ${parsed.packets.length} packets`);

@@ -56,6 +56,34 @@ describeWithSharedData('real-commits', 'real signed commits from a public Nix re
     expect(v).toMatchObject({ verified: true, reason: 'good', algorithm: 'rsa2048' });
   });
 
+  describe('every sampled one-byte change of a good commit makes it not verified', () => {
+    const goodRevs = Object.entries(expected).filter(([, w]) => w.verified || w.keyExpiredSince).map(([rev]) => rev);
+    // Before the old platform key expired, so that its commits count as good too.
+    const opts = { now: new Date('2024-01-10T00:00:00Z') };
+
+    it.each(goodRevs)('%s: payload bytes', async (rev) => {
+      const obj = load(rev);
+      expect((await verifyObjectSummary(obj, keys, opts)).verified).toBe(true);
+      for (const [pos, mask] of samplePositions(obj.payload.length, 200, rev)) {
+        const v = await verifyObjectSummary({ ...obj, payload: flip(obj.payload, pos, mask) }, keys, opts);
+        if (v.verified) throw new Error(`payload byte ${pos} ^ ${mask} still verifies`);
+      }
+    });
+
+    it.each(goodRevs)('%s: signature bytes', async (rev) => {
+      const obj = load(rev);
+      const sig = obj.signatures[0]!;
+      const { bytes, rearmor } = dearmor(sig.armored);
+      const same = { ...obj, signatures: [{ ...sig, armored: rearmor(bytes) }] };
+      expect((await verifyObjectSummary(same, keys, opts)).verified).toBe(true); // re-armouring alone changes nothing
+      const positions = samplePositions(bytes.length, 300, rev);
+      for (const [pos, mask] of positions) {
+        const v = await verifyObjectSummary({ ...obj, signatures: [{ ...sig, armored: rearmor(flip(bytes, pos, mask)) }] }, keys, opts);
+        if (v.verified) throw new Error(`signature byte ${pos} ^ ${mask} still verifies`);
+      }
+    });
+  });
+
   it('without the keys nothing verifies', async () => {
     const none = await loadKeySet({});
     for (const rev of Object.keys(expected)) {
@@ -63,3 +91,37 @@ describeWithSharedData('real-commits', 'real signed commits from a public Nix re
     }
   });
 });
+
+/** Deterministic sample of (position, xor mask) pairs: every position when the buffer is small. */
+function samplePositions(length: number, max: number, seed: string): [number, number][] {
+  let state = parseInt(seed.slice(0, 8), 16) || 1;
+  const next = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state;
+  };
+  const positions = length <= max ? [...Array(length).keys()] : [...new Set(Array.from({ length: max }, () => next() % length))];
+  return positions.map((p) => [p, (next() % 255) + 1]);
+}
+
+function flip(buf: Buffer, pos: number, mask: number): Buffer {
+  const out = Buffer.from(buf);
+  out[pos] = out[pos]! ^ mask;
+  return out;
+}
+
+/** Armour body → bytes, and a function that armours bytes the same way (no checksum line). */
+function dearmor(armored: string): { bytes: Buffer; rearmor: (b: Buffer) => string } {
+  const lines = armored.trim().split('\n');
+  const begin = lines[0]!;
+  const end = lines[lines.length - 1]!;
+  let body = lines.slice(1, -1);
+  if (begin.includes('PGP')) {
+    body = body.slice(body.indexOf('') + 1).filter((l) => !l.startsWith('='));
+  }
+  const bytes = Buffer.from(body.join(''), 'base64');
+  const rearmor = (b: Buffer): string => {
+    const b64 = b.toString('base64').match(/.{1,64}/g)!.join('\n');
+    return begin.includes('PGP') ? `${begin}\n\n${b64}\n${end}\n` : `${begin}\n${b64}\n${end}\n`;
+  };
+  return { bytes, rearmor };
+}
