@@ -261,6 +261,12 @@ export class TempRepo {
     return this.revParse(`refs/tags/${name}`);
   }
 
+  /** A merge commit (--no-ff) of `rev`, signed when a signer is given; merging a tag records a mergetag header. */
+  merge(rev: string, message: string, signer?: Signer): string {
+    this.git([...signArgs(signer), 'merge', '-q', '--no-ff', ...(signer ? ['-S'] : []), '-m', message, rev], { env: signEnv(signer) });
+    return this.revParse('HEAD');
+  }
+
   revParse(rev: string): string {
     return this.git(['rev-parse', rev]).stdout.trim();
   }
