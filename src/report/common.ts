@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { LineIndex } from '../core/span.js';
+import { severityRank } from '../rules/engine.js';
+import type { ScanResult } from '../rules/result.js';
+import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
+
+/** Per-file line lookups for frames and fingerprints, built lazily. */
+export class Sources {
+  private readonly indexes = new Map<string, LineIndex>();
+  private readonly abs = new Map<string, string>();
+  constructor(private readonly result: Pick<ScanResult, 'files'>) {
+    for (const f of result.files) this.abs.set(f.file, f.absPath);
+  }
+  index(file: string): LineIndex | undefined {
+    let idx = this.indexes.get(file);
+    if (!idx) {
+      const f = this.result.files.find((x) => x.file === file);
+      if (!f) return undefined;
+      idx = new LineIndex(f.text);
+      this.indexes.set(file, idx);
+    }
+    return idx;
+  }
+  line(file: string, line: number): string | undefined {
+    const idx = this.index(file);
+    return idx && line >= 1 && line <= idx.lineCount ? idx.lineText(line) : undefined;
+  }
+  absPath(file: string): string | undefined {
+    return this.abs.get(file);
+  }
+}
+
+/**
+ * GitHub's primaryLocationLineHash: stable when lines move, distinct for repeats.
+ * Hash of rule id + the finding's line with whitespace normalised, plus the
+ * occurrence index of that (rule, line text) pair within its file.
+ */
+export function fingerprints(findings: readonly Finding[], sources: Sources): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const text = (sources.line(f.span.file, f.span.startLine) ?? '').trim().replace(/\s+/g, ' ');
+    const hash = createHash('sha256').update(`${f.ruleId}\0${text}`).digest('hex').slice(0, 16);
+    const key = `${f.span.file}\0${hash}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return `${hash}:${n}`;
+  });
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+
+/** Highest severity first, for summaries. */
+export const SEVERITIES_DESC: Severity[] = [...SEVERITIES].sort((a, b) => severityRank(b) - severityRank(a));
+
+/** A path relative to the scan root with `/` separators, or undefined when outside it. */
+export function repoRelative(root: string, absPath: string): string | undefined {
+  const rel = path.relative(root, absPath);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,53 @@
+import { docsUrl } from '../rules/meta.js';
+import type { ScanResult } from '../rules/result.js';
+import type { Finding } from '../rules/types.js';
+import { countBySeverity, plural, SEVERITIES_DESC } from './common.js';
+
+/** Table cells: no pipes or newlines may leak out of a cell. */
+function cell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+}
+
+function table(findings: readonly Finding[], withReason: boolean): string[] {
+  const head = withReason ? '| Severity | Rule | Location | Message | Suppressed because |' : '| Severity | Rule | Location | Message |';
+  const sep = withReason ? '|---|---|---|---|---|' : '|---|---|---|---|';
+  return [
+    head,
+    sep,
+    ...findings.map((f) => {
+      const cols = [
+        `**${f.severity}**`,
+        `[${f.ruleId}](${docsUrl(f.ruleId)}) ${cell(f.slug)}`,
+        `\`${cell(`${f.span.file}:${f.span.startLine}:${f.span.startColumn}`).replace(/`/g, "'")}\``,
+        cell(f.message),
+      ];
+      if (withReason) cols.push(cell(`${f.suppressed?.by ?? ''}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}`));
+      return `| ${cols.join(' | ')} |`;
+    }),
+  ];
+}
+
+/** A compact report for a pull-request comment. */
+export function renderMarkdown(result: ScanResult): string {
+  const counts = countBySeverity(result.findings);
+  const bySeverity = SEVERITIES_DESC.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  const out = [
+    `### nixharden: ${result.findings.length === 0 ? 'no findings' : plural(result.findings.length, 'finding')}`,
+    '',
+    [
+      bySeverity.length ? bySeverity.join(', ') : '',
+      `${plural(result.files.length, 'file')} scanned`,
+      result.suppressed.length ? `${result.suppressed.length} suppressed` : '',
+      result.belowThreshold ? `${result.belowThreshold} below ${result.selection.minSeverity}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    '',
+  ];
+  if (result.findings.length) out.push(...table(result.findings, false), '');
+  if (result.suppressed.length) {
+    out.push(`<details><summary>${plural(result.suppressed.length, 'suppressed finding')}</summary>`, '', ...table(result.suppressed, true), '', '</details>', '');
+  }
+  for (const n of result.notes) out.push(`> **Note:** ${cell(n.where ? `${n.where}: ${n.message}` : n.message)}`, '');
+  return `${out.join('\n').trimEnd()}\n`;
+}

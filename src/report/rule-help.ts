@@ -1,0 +1,55 @@
+import { docsPath, docsUrl } from '../rules/meta.js';
+import type { RuleMeta } from '../rules/types.js';
+
+/** Plain-text help for one rule (explain, SARIF help.text). */
+export function ruleHelpText(r: RuleMeta): string {
+  const lines = [
+    `${r.id} ${r.slug}: ${r.title}`,
+    `Severity: ${r.severity}   Confidence: ${r.confidence}   Category: ${r.category}`,
+    '',
+    'Why it matters:',
+    wrap(r.rationale),
+    '',
+    'How to fix:',
+    wrap(r.remediation),
+  ];
+  if (r.example) lines.push('', 'Example that triggers it:', ...r.example.trimEnd().split('\n').map((l) => `    ${l}`));
+  if (r.references.length) lines.push('', 'References:', ...r.references.map((u) => `  - ${u}`));
+  lines.push('', `Docs: ${docsPath(r.id)} (${docsUrl(r.id)})`);
+  return lines.join('\n');
+}
+
+/** Markdown help for one rule (SARIF help.markdown, and the body of docs/rules/<id>.md). */
+export function ruleHelpMarkdown(r: RuleMeta): string {
+  const parts = [
+    `**${r.id} ${r.slug}** · severity: ${r.severity} · confidence: ${r.confidence} · category: \`${r.category}\``,
+    '',
+    '## What it finds',
+    '',
+    r.title + '.',
+    '',
+    '## Why it matters',
+    '',
+    r.rationale,
+    '',
+    '## How to fix',
+    '',
+    r.remediation,
+  ];
+  if (r.example) parts.push('', '## Example', '', '```nix', r.example.trimEnd(), '```');
+  if (r.references.length) parts.push('', '## References', '', ...r.references.map((u) => `- <${u}>`));
+  return parts.join('\n');
+}
+
+function wrap(text: string, width = 88, indent = '  '): string {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width - indent.length) {
+      out.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(indent + line);
+  return out.join('\n');
+}

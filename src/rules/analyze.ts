@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../core/errors.js';
+import { loadConfig, type NixhardenConfig } from '../config/config.js';
+import { loadConfigModel } from '../scan/index.js';
+import { DEFAULT_OPTIONS, runRules, type Selection } from './engine.js';
+import { loadRules, type LoadedRule } from './registry.js';
+import type { ScanResult } from './result.js';
+import type { RuleOptions, Severity } from './types.js';
+
+export interface AnalyzeOptions {
+  /** `--config FILE` */
+  configFile?: string;
+  /** `--no-config` */
+  noConfig?: boolean;
+  /** `--min-severity`; overrides the config file's scan.minSeverity. */
+  minSeverity?: Severity;
+  jobs?: number;
+  /** Scan root for relative paths; default: the enclosing git root of the first path. */
+  root?: string;
+  /** Injected clock for `until` dates and age checks. */
+  now?: Date;
+  toolVersion?: string;
+  rules?: LoadedRule[];
+}
+
+/** The enclosing git work tree of `p`, if any. */
+export function gitRoot(p: string): string | undefined {
+  let dir = path.resolve(p);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function defaultRoot(first: string): string {
+  const abs = path.resolve(first);
+  const git = gitRoot(abs);
+  if (git) return git;
+  return fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
+}
+
+/** scan: config + model + rules → a ScanResult ready to render. */
+export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): Promise<ScanResult> {
+  if (paths.length === 0) throw new UserError('no paths to scan');
+  for (const p of paths) {
+    if (!fs.existsSync(p)) throw new UserError('no such file or directory', undefined, p);
+  }
+  const rules = opts.rules ?? loadRules();
+  const metas = rules.map((r) => r.meta);
+  const config: NixhardenConfig = loadConfig({ explicit: opts.configFile, none: opts.noConfig, start: paths[0]! }, metas);
+  const root = path.resolve(opts.root ?? defaultRoot(paths[0]!));
+  const model = await loadConfigModel(paths, { jobs: opts.jobs, root });
+  const options: RuleOptions = {
+    officialSubstituters: config.options.officialSubstituters ?? DEFAULT_OPTIONS.officialSubstituters,
+    officialKeys: config.options.officialKeys ?? DEFAULT_OPTIONS.officialKeys,
+    staleDays: config.options.staleDays ?? DEFAULT_OPTIONS.staleDays,
+    now: opts.now ?? new Date(),
+  };
+  const selection: Selection = { minSeverity: opts.minSeverity ?? config.minSeverity ?? 'info' };
+  const engine = runRules(model, rules, options, config.policy, selection);
+  const disabled = new Set(config.policy.disable.map((d) => d.toLowerCase()));
+  return {
+    tool: { name: 'nixharden', version: opts.toolVersion ?? '0.0.0' },
+    root: model.root ? path.resolve(model.root) : root,
+    rules: metas.filter((m) => !disabled.has(m.id.toLowerCase()) && !disabled.has(m.slug)),
+    files: model.files.map((f) => ({ file: f.file, absPath: f.absPath, kind: f.kind, text: f.text })),
+    findings: engine.findings,
+    suppressed: engine.suppressed,
+    belowThreshold: engine.belowThreshold,
+    notes: engine.notes,
+    selection,
+    ...(config.file ? { configFile: config.file } : {}),
+  };
+}

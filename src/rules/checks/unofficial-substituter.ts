@@ -1,0 +1,20 @@
+import type { RawFinding, RuleCheck } from '../types.js';
+import { isOfficialSubstituter, originLabel, settingsFor } from './util.js';
+
+/** NH001: substituters (and trusted-substituters) other than the official ones. nixConfig is NH009's. */
+export const check: RuleCheck = (file, ctx) => {
+  const out: RawFinding[] = [];
+  for (const s of settingsFor(file, 'substituters', 'trusted-substituters')) {
+    if (s.origin === 'nixConfig') continue;
+    for (const w of s.words) {
+      if (isOfficialSubstituter(w.text, ctx.options.officialSubstituters)) continue;
+      const what = s.key === 'trusted-substituters' ? 'trusted substituter (any user may enable it)' : 'substituter';
+      out.push({
+        span: w.span,
+        message: `${w.text} is added as a ${what} in ${originLabel(s.origin)}; it can supply binaries for every build`,
+        related: [{ span: s.keySpan, message: `set by ${s.optionName}` }],
+      });
+    }
+  }
+  return out;
+};

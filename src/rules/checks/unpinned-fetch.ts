@@ -1,0 +1,69 @@
+import type { FetchCall, FileModel } from '../../model/types.js';
+import type { RawFinding, RuleCheck } from '../types.js';
+
+const HASH_ARGS = ['sha256', 'hash', 'narHash', 'outputHash', 'sha512', 'sha1', 'md5'];
+const COMMIT = /(?:^|[^0-9a-f])[0-9a-f]{40}(?:[^0-9a-f]|$)/i;
+
+/**
+ * Can the argument be read at all? `fetchFromGitHub src` or `fetchurl ({ … } // x)`
+ * hide their arguments, and `inherit` may bring in a hash we do not see.
+ */
+function argumentsVisible(file: FileModel, call: FetchCall): boolean {
+  const text = file.text.slice(call.argSpan.startOffset, call.argSpan.endOffset).trim();
+  if (text.startsWith('"') || text.startsWith("''")) return true;
+  if (!text.startsWith('{') || !text.endsWith('}')) return false;
+  return !/\binherit\b|\.\.\./.test(text);
+}
+
+function urlOf(call: FetchCall): string | undefined {
+  const url = call.args.get('url');
+  return url?.kind === 'string' ? url.value : undefined;
+}
+
+/** Local sources (`fetchGit ./.`, `fetchTree { type = "path"; }`) are not fetched over a network. */
+function isLocal(call: FetchCall): boolean {
+  const url = call.args.get('url');
+  if (url?.kind === 'path') return true;
+  const type = call.args.get('type');
+  if (type?.kind === 'string' && type.value === 'path') return true;
+  const u = urlOf(call);
+  return u !== undefined && /^(?:path:|git\+file:|file:|\/|\.\.?\/)/.test(u);
+}
+
+/** NH011: fetchers without a content hash or a commit. */
+export const check: RuleCheck = (file) => {
+  const out: RawFinding[] = [];
+  for (const call of file.fetches) {
+    if (isLocal(call) || !argumentsVisible(file, call)) continue;
+    if (HASH_ARGS.some((a) => call.args.has(a))) continue;
+    const url = urlOf(call) ?? '';
+    const urlPinned = /[?&](?:narHash|rev)=/.test(url);
+    if (!call.builtin) {
+      out.push({
+        span: call.span,
+        severity: 'low',
+        message: `${call.callee} has no hash; Nixpkgs fetchers refuse to build without one, so this is unfinished rather than unpinned`,
+      });
+      continue;
+    }
+    const gitLike = call.fetcher === 'fetchGit' || call.fetcher === 'fetchTree';
+    if (gitLike) {
+      if (call.args.has('rev') || urlPinned) continue;
+      const ref = call.args.get('ref');
+      const branch = ref?.kind === 'string' ? ` branch ${ref.value}` : ' the default branch';
+      out.push({ span: call.span, message: `${call.callee} has no rev or narHash, so it follows${branch} and changes whenever it moves` });
+      continue;
+    }
+    if (urlPinned) continue;
+    if (COMMIT.test(url)) {
+      out.push({
+        span: call.span,
+        severity: 'medium',
+        message: `${call.callee} names a commit in its URL but has no sha256, so the downloaded content is never verified`,
+      });
+      continue;
+    }
+    out.push({ span: call.span, message: `${call.callee} has no sha256, so it uses whatever the URL serves at evaluation time` });
+  }
+  return out;
+};

@@ -1,0 +1,232 @@
+/**
+ * Shared helpers for rule checks: reading settings whatever their origin,
+ * splitting values into words with exact spans, and command-line flags that set
+ * Nix options. Values the model could not resolve are reported as `unknown`
+ * so checks can stay silent rather than guess.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { LineIndex, type Span } from '../../core/span.js';
+import type { Assignment, ConfigModel, FileModel, SettingOrigin, StaticValue, Wrapper } from '../../model/types.js';
+
+/** A word of a setting's value (one substituter, one key, one user) and where it is written. */
+export interface Word {
+  text: string;
+  span: Span;
+}
+
+/** A setting from any origin, including `--option k v` style command-line flags found in strings. */
+export interface SettingView {
+  /** Canonical nix.conf name without `extra-`, aliases resolved (binary-caches → substituters). */
+  key: string;
+  append: boolean;
+  origin: SettingOrigin | 'command-line-flag';
+  optionName: string;
+  /** Known words; empty with `unknown: true` when the value cannot be read statically. */
+  words: Word[];
+  /** True when some or all of the value is unknown. */
+  unknown: boolean;
+  span: Span;
+  keySpan: Span;
+  wrappers: Wrapper[];
+}
+
+/** Old nix.conf names that Nix still accepts. */
+const ALIASES: Record<string, string> = {
+  'binary-caches': 'substituters',
+  'trusted-binary-caches': 'trusted-substituters',
+  'binary-cache-public-keys': 'trusted-public-keys',
+  'build-use-sandbox': 'sandbox',
+  'build-use-substitutes': 'substitute',
+};
+
+export function canonicalKey(key: string): { key: string; append: boolean } {
+  const append = key.startsWith('extra-');
+  const base = append ? key.slice('extra-'.length) : key;
+  return { key: ALIASES[base] ?? base, append };
+}
+
+const lineIndexes = new WeakMap<FileModel, LineIndex>();
+export function lineIndex(file: FileModel): LineIndex {
+  let idx = lineIndexes.get(file);
+  if (!idx) {
+    idx = new LineIndex(file.text);
+    lineIndexes.set(file, idx);
+  }
+  return idx;
+}
+
+export function spanAt(file: FileModel, start: number, end: number): Span {
+  return lineIndex(file).span(file.file, start, end);
+}
+
+/**
+ * Splits a value into words. Strings are split on whitespace (nix.conf semantics);
+ * each word's span is found in the source text inside the value's span, falling back
+ * to the whole value when escapes make the literal differ from the value.
+ */
+export function valueWords(file: FileModel, value: StaticValue): { words: Word[]; unknown: boolean } {
+  const words: Word[] = [];
+  let unknown = false;
+  const visit = (v: StaticValue): void => {
+    switch (v.kind) {
+      case 'string': {
+        let cursor = v.span.startOffset;
+        for (const w of v.value.split(/\s+/).filter(Boolean)) {
+          const at = file.text.indexOf(w, cursor);
+          if (at >= 0 && at + w.length <= v.span.endOffset) {
+            words.push({ text: w, span: spanAt(file, at, at + w.length) });
+            cursor = at + w.length;
+          } else {
+            words.push({ text: w, span: v.span });
+          }
+        }
+        break;
+      }
+      case 'path':
+        words.push({ text: v.value, span: v.span });
+        break;
+      case 'bool':
+        words.push({ text: String(v.value), span: v.span });
+        break;
+      case 'int':
+        words.push({ text: String(v.value), span: v.span });
+        break;
+      case 'list':
+        v.items.forEach(visit);
+        break;
+      case 'null':
+        break;
+      case 'attrs':
+      case 'unknown':
+        unknown = true;
+        break;
+    }
+  };
+  visit(value);
+  return { words, unknown };
+}
+
+/** true/false when the value is statically a boolean (Nix bool or nix.conf word), else undefined. */
+export function boolOf(view: SettingView): boolean | undefined {
+  if (view.unknown || view.words.length !== 1) return undefined;
+  const w = view.words[0]!.text;
+  return w === 'true' ? true : w === 'false' ? false : undefined;
+}
+
+/** Every setting of the file, from nix.settings, deprecated options, extraOptions, nixConfig, nix.conf and flags. */
+export function settingViews(file: FileModel): SettingView[] {
+  const views: SettingView[] = file.settings.map((s) => {
+    const { key, append } = canonicalKey(s.key);
+    const { words, unknown } = valueWords(file, s.value);
+    return { key, append: append || s.append, origin: s.origin, optionName: s.optionName, words, unknown, span: s.span, keySpan: s.keySpan, wrappers: s.wrappers };
+  });
+  return views.concat(flagSettings(file));
+}
+
+export function settingsFor(file: FileModel, ...keys: string[]): SettingView[] {
+  return settingViews(file).filter((v) => keys.includes(v.key));
+}
+
+/** Boolean settings that the Nix CLI also accepts as `--name` / `--no-name`. */
+const BOOL_FLAGS = ['accept-flake-config', 'require-sigs', 'sandbox', 'sandbox-fallback', 'allow-unsafe-native-code-during-evaluation'];
+const FLAG_RE = new RegExp(
+  String.raw`--(?:option|extra-option)"?\s+"?([A-Za-z][\w-]*)"?\s+"?([^\s"']+)` + String.raw`|--(no-)?(${BOOL_FLAGS.join('|')})(?![\w-])`,
+  'g',
+);
+
+/**
+ * Nix options set on command lines written anywhere in a .nix file: lists such as
+ * `system.autoUpgrade.flags = [ "--option" "sandbox" "false" ]` (also in `let`
+ * bindings, which are not assignments) and scripts such as
+ * `nixos-rebuild switch --accept-flake-config`. Matches after a `#` on the same
+ * line are treated as comments and ignored.
+ */
+export function flagSettings(file: FileModel): SettingView[] {
+  if (file.kind !== 'nix') return [];
+  const out: SettingView[] = [];
+  for (const m of file.text.matchAll(FLAG_RE)) {
+    const at = m.index!;
+    const lineStart = file.text.lastIndexOf('\n', at - 1) + 1;
+    if (file.text.slice(lineStart, at).includes('#')) continue;
+    const span = spanAt(file, at, at + m[0].length);
+    const rawKey = m[1] ?? m[4]!;
+    const value = m[1] ? m[2]! : m[3] ? 'false' : 'true';
+    const { key, append } = canonicalKey(rawKey);
+    out.push({
+      key,
+      append,
+      origin: 'command-line-flag',
+      optionName: m[0].replace(/"/g, '').replace(/\s+/g, ' '),
+      words: [{ text: value, span }],
+      unknown: false,
+      span,
+      keySpan: span,
+      wrappers: [],
+    });
+  }
+  return out;
+}
+
+/** Every literal string in the file's assignments (recursing into lists and attrsets), each once. */
+export function stringLiterals(file: FileModel): { value: string; span: Span; assignment: Assignment }[] {
+  const out: { value: string; span: Span; assignment: Assignment }[] = [];
+  const seen = new Set<number>();
+  const visit = (v: StaticValue, a: Assignment): void => {
+    if (v.kind === 'string') {
+      if (!seen.has(v.span.startOffset)) {
+        seen.add(v.span.startOffset);
+        out.push({ value: v.value, span: v.span, assignment: a });
+      }
+    } else if (v.kind === 'list') v.items.forEach((i) => visit(i, a));
+    else if (v.kind === 'attrs') for (const e of v.entries.values()) visit(e, a);
+  };
+  for (const a of file.assignments) visit(a.value, a);
+  return out;
+}
+
+export function normaliseUrl(url: string): string {
+  return url.trim().replace(/[?#].*$/, '').replace(/\/+$/, '').toLowerCase();
+}
+
+export function isOfficialSubstituter(url: string, official: readonly string[]): boolean {
+  const n = normaliseUrl(url);
+  return official.some((o) => normaliseUrl(o) === n);
+}
+
+/** Loopback hosts: plain http to them never leaves the machine. */
+export function isLoopbackUrl(url: string): boolean {
+  const m = /^[a-z+]*:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^/:?#]+)/i.exec(url);
+  if (!m) return false;
+  const host = m[1]!.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function isPlainHttp(url: string): boolean {
+  return /^(?:[a-z]+\+)?http:\/\//i.test(url.trim()) && !isLoopbackUrl(url.trim().replace(/^[a-z]+\+/i, ''));
+}
+
+/** Is there a flake.lock beside this flake.nix? The model is asked first, then the disk
+ *  (a user may scan flake.nix alone). */
+export function hasLockBeside(file: FileModel, model: ConfigModel): boolean {
+  const dir = path.dirname(file.absPath);
+  if (model.files.some((f) => f.kind === 'flake.lock' && path.dirname(f.absPath) === dir)) return true;
+  return fs.existsSync(path.join(dir, 'flake.lock'));
+}
+
+export function originLabel(origin: SettingView['origin']): string {
+  switch (origin) {
+    case 'nix.settings':
+      return 'nix.settings';
+    case 'deprecated-option':
+      return 'a deprecated NixOS option';
+    case 'extraOptions':
+      return 'nix.extraOptions';
+    case 'nixConfig':
+      return 'the flake nixConfig';
+    case 'nix.conf':
+      return 'nix.conf';
+    case 'command-line-flag':
+      return 'a command-line flag';
+  }
+}

@@ -1,0 +1,138 @@
+import type { ConfigModel, FileModel } from '../model/types.js';
+import type { LoadedRule } from './registry.js';
+import { inlineSuppressions, isExpired, matchInline, matchesIgnore, type IgnoreEntry } from './suppress.js';
+import { SEVERITIES, type Confidence, type Finding, type RuleOptions, type Severity } from './types.js';
+
+/** What the user's config decides about rules (see src/config/). */
+export interface RulePolicy {
+  /** Rule ids or slugs that do not run. */
+  disable: string[];
+  /** Per-rule severity override, keyed by id or slug. */
+  severity: Record<string, Severity>;
+  ignore: IgnoreEntry[];
+}
+
+/**
+ * Which findings count. A profile (later) is a named Selection; `--min-severity`
+ * overrides its minSeverity.
+ */
+export interface Selection {
+  minSeverity: Severity;
+  minConfidence?: Confidence;
+}
+
+export interface Note {
+  kind: 'expired-ignore' | 'rule-error';
+  message: string;
+  where?: string;
+}
+
+export interface EngineResult {
+  findings: Finding[];
+  suppressed: Finding[];
+  /** Findings dropped by the Selection (below the threshold). */
+  belowThreshold: number;
+  notes: Note[];
+}
+
+export const DEFAULT_OPTIONS: { officialSubstituters: string[]; officialKeys: string[]; staleDays: number } = {
+  officialSubstituters: ['https://cache.nixos.org'],
+  officialKeys: ['cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY='],
+  staleDays: 90,
+};
+
+export const EMPTY_POLICY: RulePolicy = { disable: [], severity: {}, ignore: [] };
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+
+function byRule<T>(table: Record<string, T>, rule: LoadedRule): T | undefined {
+  return table[rule.meta.id] ?? table[rule.meta.id.toLowerCase()] ?? table[rule.meta.slug];
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.span.file.localeCompare(b.span.file) ||
+    a.span.startLine - b.span.startLine ||
+    a.span.startColumn - b.span.startColumn ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+/**
+ * Runs every enabled rule over every file, then applies severity overrides,
+ * inline and config suppressions and the selection threshold. Pure: the same
+ * model, rules, options and `options.now` give the same result.
+ */
+export function runRules(
+  model: ConfigModel,
+  rules: readonly LoadedRule[],
+  options: RuleOptions,
+  policy: RulePolicy = EMPTY_POLICY,
+  selection: Selection = { minSeverity: 'info' },
+): EngineResult {
+  const disabled = new Set(policy.disable.map((d) => d.toLowerCase()));
+  const active = rules.filter((r) => !disabled.has(r.meta.id.toLowerCase()) && !disabled.has(r.meta.slug));
+  const notes: Note[] = [];
+  const liveIgnores: IgnoreEntry[] = [];
+  for (const entry of policy.ignore) {
+    if (isExpired(entry, options.now)) {
+      notes.push({
+        kind: 'expired-ignore',
+        where: entry.where,
+        message: `ignore entry for ${entry.rule}${entry.path ? ` on ${entry.path}` : ''} expired on ${entry.until}; its findings are reported again`,
+      });
+    } else liveIgnores.push(entry);
+  }
+
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  let belowThreshold = 0;
+  const ctx = { model, options };
+  for (const file of model.files) {
+    const inline = inlineSuppressions(file);
+    for (const rule of active) {
+      for (const raw of rule.check(file, ctx)) {
+        const finding = toFinding(rule, raw, byRule(policy.severity, rule));
+        if (!selected(finding, selection)) {
+          belowThreshold++;
+          continue;
+        }
+        const why = suppression(finding, file, inline, liveIgnores);
+        if (why) suppressed.push({ ...finding, suppressed: why });
+        else findings.push(finding);
+      }
+    }
+  }
+  return { findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings), belowThreshold, notes };
+}
+
+function toFinding(rule: LoadedRule, raw: ReturnType<LoadedRule['check']>[number], override: Severity | undefined): Finding {
+  const { meta } = rule;
+  return {
+    ...raw,
+    ruleId: meta.id,
+    slug: meta.slug,
+    category: meta.category,
+    title: meta.title,
+    // A configured override replaces both the default and per-finding severities: the user decided.
+    severity: override ?? raw.severity ?? meta.severity,
+    confidence: raw.confidence ?? meta.confidence,
+  };
+}
+
+function selected(f: Finding, sel: Selection): boolean {
+  if (severityRank(f.severity) < severityRank(sel.minSeverity)) return false;
+  return !sel.minConfidence || CONFIDENCE_RANK[f.confidence] >= CONFIDENCE_RANK[sel.minConfidence];
+}
+
+function suppression(f: Finding, file: FileModel, inline: ReturnType<typeof inlineSuppressions>, ignores: IgnoreEntry[]): Finding['suppressed'] {
+  const i = matchInline(inline, f);
+  if (i) return { by: 'inline', ...(i.reason ? { reason: i.reason } : {}) };
+  const c = ignores.find((e) => matchesIgnore(e, f, file.absPath));
+  if (c) return { by: 'config', ...(c.reason ? { reason: c.reason } : {}) };
+  return undefined;
+}
