@@ -59,7 +59,7 @@ branch = "main"
 platform = "ignore"
 # Crypto options (defaults shown).
 allow-weak-hash = false
-require-user-presence = true
+require-user-presence = false
 require-user-verification = false
 
 # Every rule must hold. Rule types: "threshold", "two-party".

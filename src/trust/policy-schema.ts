@@ -87,8 +87,8 @@ export const policySchema = {
             description: 'How signatures by role=platform signers count (default ignore).',
           },
           'allow-weak-hash': { type: 'boolean', description: 'Accept SHA-1 based signatures (default false).' },
-          'require-user-presence': { type: 'boolean', description: 'FIDO (sk-*) SSH signatures must assert user presence (default true).' },
-          'require-user-verification': { type: 'boolean', description: 'FIDO (sk-*) SSH signatures must assert user verification (default false).' },
+          'require-user-presence': { type: 'boolean', description: 'Only signatures asserting user presence count: FIDO (sk-*) SSH keys with the presence flag (default false).' },
+          'require-user-verification': { type: 'boolean', description: 'Only FIDO (sk-*) SSH signatures asserting user verification (PIN/biometric) count (default false).' },
           rules: {
             type: 'array',
             minItems: 1,

@@ -313,7 +313,7 @@ async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Pro
       platform: r.platform ?? 'ignore',
       crypto: {
         allowWeakHash: r['allow-weak-hash'] ?? false,
-        requireUserPresence: r['require-user-presence'] ?? true,
+        requireUserPresence: r['require-user-presence'] ?? false,
         requireUserVerification: r['require-user-verification'] ?? false,
       },
       rules,

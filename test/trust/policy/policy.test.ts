@@ -69,7 +69,7 @@ describe('loadPolicy', () => {
       expect(index.get(sshFpr)!.id).toBe('bob');
       expect(p.repositories[0].key).toBe('github.com/example/repo');
       expect(p.repositories[0].platform).toBe('ignore');
-      expect(p.repositories[0].crypto).toEqual({ allowWeakHash: false, requireUserPresence: true, requireUserVerification: false });
+      expect(p.repositories[0].crypto).toEqual({ allowWeakHash: false, requireUserPresence: false, requireUserVerification: false });
     }
   });
 

@@ -22,7 +22,7 @@ const repo = (over: Partial<RepositoryPolicy> = {}): RepositoryPolicy => ({
   url: 'o/r',
   key: 'github.com/o/r',
   platform: 'ignore',
-  crypto: { allowWeakHash: false, requireUserPresence: true, requireUserVerification: false },
+  crypto: { allowWeakHash: false, requireUserPresence: false, requireUserVerification: false },
   rules: [{ type: 'threshold', min: 2, signers: ['alice', 'bob', 'carol'], setLabel: '{alice,bob,carol}' }],
   ...over,
 });
