@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as openpgp from 'openpgp';
 
 export interface RunResult {
   status: number;
@@ -398,4 +399,32 @@ export function flipByte(buf: Buffer, pos: number, mask = 0x01): Buffer {
   const out = Buffer.from(buf);
   out[pos] = out[pos]! ^ mask;
   return out;
+}
+
+/**
+ * A detached OpenPGP signature made directly with a key packet, bypassing the
+ * checks openpgp.sign() applies: for crafting signatures gpg would refuse to make
+ * (by a non-signing subkey, dated before the key or after its expiry, weak hash).
+ */
+export async function craftPgpSignature(
+  keyPacket: openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket,
+  data: Buffer,
+  opts: { created?: Date; hash?: openpgp.enums.hash } = {},
+): Promise<string> {
+  const sp = new openpgp.SignaturePacket();
+  sp.signatureType = openpgp.enums.signature.binary;
+  sp.publicKeyAlgorithm = keyPacket.algorithm;
+  sp.hashAlgorithm = opts.hash ?? openpgp.enums.hash.sha256;
+  const literal = (await openpgp.createMessage({ binary: new Uint8Array(data) })).packets[0]!;
+  await (sp as unknown as { sign(k: unknown, d: unknown, date: Date, detached: boolean, config: openpgp.Config): Promise<void> }).sign(
+    keyPacket,
+    literal,
+    opts.created ?? new Date(),
+    true,
+    // The salt notation is sized per hash and undefined for MD5/RIPEMD: leave it out.
+    { ...openpgp.config, nonDeterministicSignaturesViaNotation: false },
+  );
+  const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+  list.push(sp);
+  return new openpgp.Signature(list).armor();
 }
