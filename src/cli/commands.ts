@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { register as registerPrefetch } from './prefetch.js';
 import { register as registerVerifyCommit } from './verify-commit.js';
 import { register as registerPolicy } from './policy.js';
+import { register as registerScan } from './scan.js';
+import { register as registerRules } from './rules.js';
+import { register as registerExplain } from './explain.js';
 
 /**
  * Each command file exports a `register(program, setExitCode)`; list it here.
@@ -13,4 +16,7 @@ export const commands: Register[] = [
   registerPrefetch,
   registerVerifyCommit,
   registerPolicy,
+  registerScan,
+  registerRules,
+  registerExplain,
 ];

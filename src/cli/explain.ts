@@ -1,0 +1,17 @@
+import { UserError } from '../core/errors.js';
+import { ruleHelpText } from '../report/rule-help.js';
+import { findRule } from '../rules/meta.js';
+import { loadRules } from '../rules/registry.js';
+import type { Register } from './commands.js';
+
+export const register: Register = (program) => {
+  program
+    .command('explain')
+    .description('explain one rule: what it finds, why it matters, how to fix it')
+    .argument('<rule>', 'rule id (NH005) or slug (require-sigs-disabled)')
+    .action((id: string) => {
+      const rule = findRule(loadRules().map((r) => r.meta), id);
+      if (!rule) throw new UserError(`unknown rule "${id}"; run \`nixharden rules\` to list them`);
+      process.stdout.write(`${ruleHelpText(rule)}\n`);
+    });
+};
