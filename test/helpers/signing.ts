@@ -14,6 +14,7 @@
  *   lab.cleanup();
  */
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -427,4 +428,117 @@ export async function craftPgpSignature(
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   list.push(sp);
   return new openpgp.Signature(list).armor();
+}
+
+function sshStr(b: Buffer | string): Buffer {
+  const buf = typeof b === 'string' ? Buffer.from(b) : b;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(buf.length);
+  return Buffer.concat([len, buf]);
+}
+
+function sshMpint(b: Buffer): Buffer {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  const v = b.subarray(i);
+  return sshStr(v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
+}
+
+export type CraftedSshKeyType = 'ssh-ed25519' | 'sk-ssh-ed25519@openssh.com' | 'sk-ecdsa-sha2-nistp256@openssh.com' | 'ssh-rsa';
+
+/** A key pair made with node:crypto, with its OpenSSH public blob and text line. */
+export interface CraftedSshKey {
+  type: CraftedSshKeyType;
+  privateKey: crypto.KeyObject;
+  blob: Buffer;
+  publicLine: string;
+  application?: string;
+}
+
+/**
+ * Keys ssh-keygen cannot make here: FIDO (sk-*) keys need hardware to sign, so
+ * we hold the raw key and play the authenticator ourselves (PROTOCOL.u2f).
+ */
+export function craftSshKey(type: CraftedSshKeyType, opts: { rsaBits?: number; application?: string } = {}): CraftedSshKey {
+  const application = opts.application ?? 'ssh:';
+  if (type === 'ssh-rsa') {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: opts.rsaBits ?? 2048 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const blob = Buffer.concat([sshStr(type), sshMpint(Buffer.from(jwk.e!, 'base64url')), sshMpint(Buffer.from(jwk.n!, 'base64url'))]);
+    return { type, privateKey, blob, publicLine: `${type} ${blob.toString('base64')} crafted` };
+  }
+  if (type === 'sk-ecdsa-sha2-nistp256@openssh.com') {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const q = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+    const blob = Buffer.concat([sshStr(type), sshStr('nistp256'), sshStr(q), sshStr(application)]);
+    return { type, privateKey, blob, publicLine: `${type} ${blob.toString('base64')} crafted`, application };
+  }
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
+  const pk = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const blob = Buffer.concat([sshStr(type), sshStr(pk), ...(type.startsWith('sk-') ? [sshStr(application)] : [])]);
+  return { type, privateKey, blob, publicLine: `${type} ${blob.toString('base64')} crafted`, ...(type.startsWith('sk-') ? { application } : {}) };
+}
+
+/**
+ * An SSHSIG (PROTOCOL.sshsig) by a crafted key. `flags`/`counter` are the FIDO
+ * authenticator's (bit 0x01 user presence, 0x04 user verification);
+ * `rsaSigType` picks ssh-rsa (SHA-1) or rsa-sha2-256/512.
+ */
+export function craftSshSignature(
+  key: CraftedSshKey,
+  message: Buffer,
+  opts: { namespace?: string; hashAlg?: 'sha256' | 'sha512'; flags?: number; counter?: number; rsaSigType?: 'ssh-rsa' | 'rsa-sha2-256' | 'rsa-sha2-512' } = {},
+): string {
+  const namespace = opts.namespace ?? 'git';
+  const hashAlg = opts.hashAlg ?? 'sha512';
+  const magic = Buffer.from('SSHSIG');
+  const signed = Buffer.concat([magic, sshStr(namespace), sshStr(''), sshStr(hashAlg), sshStr(crypto.createHash(hashAlg).update(message).digest())]);
+  let sigBlob: Buffer;
+  if (key.type === 'ssh-rsa') {
+    const sigType = opts.rsaSigType ?? 'rsa-sha2-512';
+    const hash = sigType === 'ssh-rsa' ? 'sha1' : sigType === 'rsa-sha2-256' ? 'sha256' : 'sha512';
+    sigBlob = Buffer.concat([sshStr(sigType), sshStr(crypto.sign(hash, signed, key.privateKey))]);
+  } else if (key.type === 'ssh-ed25519') {
+    sigBlob = Buffer.concat([sshStr(key.type), sshStr(crypto.sign(null, signed, key.privateKey))]);
+  } else {
+    const flags = opts.flags ?? 0x01;
+    const counter = Buffer.alloc(4);
+    counter.writeUInt32BE(opts.counter ?? 7);
+    const toSign = Buffer.concat([
+      crypto.createHash('sha256').update(key.application!).digest(),
+      Buffer.from([flags]),
+      counter,
+      crypto.createHash('sha256').update(signed).digest(),
+    ]);
+    let raw: Buffer;
+    if (key.type === 'sk-ssh-ed25519@openssh.com') raw = crypto.sign(null, toSign, key.privateKey);
+    else {
+      const p1363 = crypto.sign('sha256', toSign, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+      raw = Buffer.concat([sshMpint(p1363.subarray(0, 32)), sshMpint(p1363.subarray(32))]);
+    }
+    sigBlob = Buffer.concat([sshStr(key.type), sshStr(raw), Buffer.from([flags]), counter]);
+  }
+  const version = Buffer.alloc(4);
+  version.writeUInt32BE(1);
+  const blob = Buffer.concat([magic, version, sshStr(key.blob), sshStr(namespace), sshStr(''), sshStr(hashAlg), sshStr(sigBlob)]);
+  return armorSshSignature(blob);
+}
+
+export function armorSshSignature(blob: Buffer): string {
+  return `-----BEGIN SSH SIGNATURE-----\n${(blob.toString('base64').match(/.{1,70}/g) ?? []).join('\n')}\n-----END SSH SIGNATURE-----\n`;
+}
+
+/** The oracle: `ssh-keygen -Y verify` of `signature` over `message`. Returns its exit status and output. */
+export function sshKeygenVerify(allowedSigners: string, principal: string, signature: string, message: Buffer, namespace = 'git', verifyTime?: Date): RunResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-sshv-'));
+  try {
+    const sig = path.join(dir, 'sig');
+    fs.writeFileSync(sig, signature);
+    // ssh-keygen wants YYYYMMDDHHMMSS[Z]; git passes the object's own time this way.
+    const time = verifyTime ? ['-O', `verify-time=${verifyTime.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z')}`] : [];
+    return run('ssh-keygen', ['-Y', 'verify', '-f', allowedSigners, '-I', principal, '-n', namespace, '-s', sig, ...time], { input: message, check: false });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
