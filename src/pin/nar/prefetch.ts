@@ -66,7 +66,7 @@ export interface PrefetchResult {
   storePath?: string;
 }
 
-const URL_RE = /^(https?|file):\/\//i;
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i; // any scheme: unsupported ones get a clear error from withDownload
 
 /**
  * Hashes what `source` names, the way the matching Nix tool would:

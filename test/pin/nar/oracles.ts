@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,18 @@ export function nixPrefetchUrl(url: string, unpack: boolean, name?: string): { h
   if (r.status !== 0) return { error: r.stderr.trim() };
   const [hash, storePath] = r.stdout.trim().split('\n');
   return { hash, path: storePath };
+}
+
+/** nixPrefetchUrl without blocking the event loop (for URLs served by the test process itself). */
+export function nixPrefetchUrlAsync(url: string, unpack: boolean, name?: string): Promise<{ hash?: string; path?: string; error?: string }> {
+  const args = [...(unpack ? ['--unpack'] : []), '--print-path', ...(name ? ['--name', name] : []), url];
+  return new Promise((resolve) => {
+    execFile('nix-prefetch-url', args, { encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) return resolve({ error: stderr.trim() || err.message });
+      const [hash, storePath] = stdout.trim().split('\n');
+      resolve({ hash, path: storePath });
+    });
+  });
 }
 
 export function tempDir(prefix = 'nh-nar-'): string {
