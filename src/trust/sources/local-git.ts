@@ -62,13 +62,13 @@ export class LocalGitSource implements CommitSource {
     return out.trim() || undefined;
   }
 
+  /** Resolves through the cat-file process (no process per revision: users pass hundreds). */
   async resolve(rev: string): Promise<string> {
     checkRev(rev);
-    try {
-      return (await git(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
-    } catch {
-      throw new UserError(`unknown revision or not a commit: ${rev}`, undefined, this.dir);
-    }
+    this.batch ??= new CatFileBatch(this.dir);
+    const obj = await this.batch.read(`${rev}^{commit}`);
+    if (!obj) throw new UserError(`unknown revision or not a commit: ${rev}`, undefined, this.dir);
+    return obj.oid;
   }
 
   /** Resolves `A..B` (either side may be empty, meaning HEAD) into tips and exclusions. */
