@@ -88,9 +88,10 @@ function takeToken(s: string): { token: string; rest: string } | undefined {
   return { token: m[1]!, rest: m[2]! };
 }
 
+/** Key type names start like this; option names never do. */
 function looksLikeKey(s: string): boolean {
-  const m = /^(\S+)[ \t]+([A-Za-z0-9+/=]+)(?:[ \t]|$)/.exec(s);
-  return !!m && /^(ssh-|ecdsa-|sk-)/.test(m[1]!) && !m[1]!.includes('=');
+  const first = /^\S+/.exec(s)?.[0] ?? '';
+  return /^(ssh-|ecdsa-|sk-)/.test(first) && !first.includes('=') && !first.includes(',');
 }
 
 /** Index just past the options field: the first unquoted space or tab (sshkey_advance_past_options). */

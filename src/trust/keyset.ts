@@ -83,13 +83,13 @@ async function readInput(file: string): Promise<Buffer> {
   }
 }
 
-const ARMOR_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
+const ARMOR_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
 
 /** Adds every certificate found in `data`; returns how many. Unreadable ones become warnings. */
 export async function addOpenPgpData(set: KeySet, data: Buffer, source: string): Promise<number> {
   const text = data.toString('latin1');
   const blocks = text.includes('-----BEGIN PGP') ? (text.match(ARMOR_BLOCK) ?? []) : null;
-  if (blocks === null && data.subarray(0, 8).toString('latin1').includes('KBXf')) {
+  if (blocks === null && data.subarray(0, 16).toString('latin1').includes('KBXf')) {
     throw new UserError('this is a GnuPG keybox (pubring.kbx); export it with `gpg --export > keys.gpg`', 2, source);
   }
   let added = 0;
