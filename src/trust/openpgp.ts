@@ -19,14 +19,29 @@ const MIN_KEY_BITS = 2048;
 
 type Verdict = SignatureVerdict;
 
+/** Verifies an armoured detached signature holding exactly one signature packet (as git requires). */
 export async function verifyOpenPgpSignature(
   armored: string,
   payload: Buffer,
   keys: KeySet,
   opts: VerifyOptions = {},
 ): Promise<Verdict> {
+  return (await verifyOpenPgpSignatures(armored, payload, keys, { ...opts, splitSignaturePackets: false }))[0]!;
+}
+
+/**
+ * Like verifyOpenPgpSignature, but with `opts.splitSignaturePackets` a block of
+ * several signature packets (`gpg -u A -u B`) gives one verdict per packet.
+ * Without it such a block is one `malformed` verdict: git rejects it too.
+ */
+export async function verifyOpenPgpSignatures(
+  armored: string,
+  payload: Buffer,
+  keys: KeySet,
+  opts: VerifyOptions = {},
+): Promise<Verdict[]> {
   const base: Verdict = { verified: false, reason: 'malformed', detail: '', format: 'openpgp' };
-  const fail = (reason: FailureReason, detail: string, extra: Partial<Verdict> = {}): Verdict => ({ ...base, ...extra, verified: false, reason, detail });
+  const fail = (reason: FailureReason, detail: string): Verdict[] => [{ ...base, verified: false, reason, detail }];
 
   if (!/^\s*-----BEGIN PGP SIGNATURE-----/.test(armored)) {
     return fail('unsupported-format', 'OpenPGP data is not a detached signature (-----BEGIN PGP SIGNATURE-----)');
@@ -37,17 +52,27 @@ export async function verifyOpenPgpSignature(
   } catch (e) {
     return fail('malformed', `unreadable OpenPGP armour: ${oneLine(e)}`);
   }
-  let sig: openpgp.SignaturePacket;
+  let packets: openpgp.SignaturePacket[];
   try {
     const parsed = await openpgp.readSignature({ binarySignature: new Uint8Array(binary), config: PERMISSIVE_CONFIG });
-    const packets = parsed.packets.filter((p): p is openpgp.SignaturePacket => p instanceof openpgp.SignaturePacket);
-    if (packets.length !== 1 || parsed.packets.length !== 1) {
-      return fail('malformed', `expected exactly one signature packet, found ${packets.length} among ${parsed.packets.length} packets`);
+    packets = parsed.packets.filter((p): p is openpgp.SignaturePacket => p instanceof openpgp.SignaturePacket);
+    if (packets.length === 0 || packets.length !== parsed.packets.length) {
+      return fail('malformed', `expected signature packets only, found ${packets.length} among ${parsed.packets.length} packets`);
     }
-    sig = packets[0]!;
+    if (packets.length > 1 && !opts.splitSignaturePackets) {
+      return fail('malformed', `${packets.length} signature packets in one block (git accepts exactly one)`);
+    }
   } catch (e) {
     return fail('malformed', `unreadable OpenPGP signature: ${oneLine(e)}`);
   }
+  const literal = (await openpgp.createMessage({ binary: new Uint8Array(payload) })).packets[0]!;
+  const out: Verdict[] = [];
+  for (const sig of packets) out.push(await verifyPacket(sig, literal, keys, { ...base }, opts));
+  return out;
+}
+
+async function verifyPacket(sig: openpgp.SignaturePacket, literal: object, keys: KeySet, base: Verdict, opts: VerifyOptions): Promise<Verdict> {
+  const fail = (reason: FailureReason, detail: string): Verdict => ({ ...base, verified: false, reason, detail });
   if (sig.signatureType !== enums.signature.binary && sig.signatureType !== enums.signature.text) {
     return fail('malformed', `signature type ${sig.signatureType} is not a document signature`);
   }
@@ -61,7 +86,6 @@ export async function verifyOpenPgpSignature(
   const candidates = findOpenPgpCerts(keys, signingKeyId);
   if (candidates.length === 0) return fail('unknown-key', `no trusted key ${signingKeyId}`);
 
-  const literal = (await openpgp.createMessage({ binary: new Uint8Array(payload) })).packets[0]!;
   // Several certificates can share a 64-bit key id; the one whose key verifies decides.
   let last: Verdict | undefined;
   for (const cert of candidates) {

@@ -86,4 +86,9 @@ export interface VerifyOptions {
   now?: Date;
   /** SSH: only allowed-signers entries whose principals match this identity count. */
   principal?: string;
+  /**
+   * OpenPGP: a block holding several signature packets (`gpg -u A -u B`) gives one
+   * verdict per packet, for quorum counting. Off by default: git rejects such blocks.
+   */
+  splitSignaturePackets?: boolean;
 }

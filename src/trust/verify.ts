@@ -4,7 +4,7 @@
  */
 import { primarySignatureHeader, signatureFormatOf } from './git-object.js';
 import type { KeySet } from './keyset.js';
-import { verifyOpenPgpSignature } from './openpgp.js';
+import { verifyOpenPgpSignatures } from './openpgp.js';
 import { verifySshSignature } from './ssh-verify.js';
 import type { GitObject, SignatureVerdict, VerifyOptions } from './types.js';
 
@@ -12,7 +12,7 @@ import type { GitObject, SignatureVerdict, VerifyOptions } from './types.js';
 export async function verifyObject(obj: GitObject, keys: KeySet, opts: VerifyOptions = {}): Promise<SignatureVerdict[]> {
   const out: SignatureVerdict[] = [];
   for (const s of obj.signatures) {
-    out.push({ ...(await verifyOne(s.armored, obj, keys, opts)), header: s.header });
+    for (const v of await verifyOne(s.armored, obj, keys, opts)) out.push({ ...v, header: s.header });
   }
   return out;
 }
@@ -29,21 +29,21 @@ export async function verifyObjectSummary(obj: GitObject, keys: KeySet, opts: Ve
   return verdicts.find((v) => v.verified) ?? verdicts.find((v) => v.header === primary) ?? verdicts[0]!;
 }
 
-async function verifyOne(armored: string, obj: GitObject, keys: KeySet, opts: VerifyOptions): Promise<SignatureVerdict> {
+async function verifyOne(armored: string, obj: GitObject, keys: KeySet, opts: VerifyOptions): Promise<SignatureVerdict[]> {
   try {
     switch (signatureFormatOf(armored)) {
       case 'openpgp':
-        return await verifyOpenPgpSignature(armored, obj.payload, keys, opts);
+        return await verifyOpenPgpSignatures(armored, obj.payload, keys, opts);
       case 'ssh':
-        return verifySshSignature(armored, obj.payload, keys, objectTimestamp(obj), opts);
+        return [verifySshSignature(armored, obj.payload, keys, objectTimestamp(obj), opts)];
       case 'x509':
-        return { verified: false, reason: 'unsupported-format', detail: 'x509/CMS (gitsign) signatures are not supported', format: 'x509' };
+        return [{ verified: false, reason: 'unsupported-format', detail: 'x509/CMS (gitsign) signatures are not supported', format: 'x509' }];
       default:
-        return { verified: false, reason: 'unsupported-format', detail: 'unrecognised signature format', format: 'unknown' };
+        return [{ verified: false, reason: 'unsupported-format', detail: 'unrecognised signature format', format: 'unknown' }];
     }
   } catch (e) {
     // Fail closed on anything unforeseen in a third-party parser.
-    return { verified: false, reason: 'malformed', detail: `cannot check signature: ${(e as Error).message}`.replace(/\s*\n\s*/g, ' '), format: signatureFormatOf(armored) };
+    return [{ verified: false, reason: 'malformed', detail: `cannot check signature: ${(e as Error).message}`.replace(/\s*\n\s*/g, ' '), format: signatureFormatOf(armored) }];
   }
 }
 

@@ -8,7 +8,7 @@ import { SigningLab, craftPgpSignature, flipByte, withSignatureHeader, type GpgK
 import { parseGitObject } from '../../../src/trust/git-object.js';
 import { loadKeySet, type KeySet } from '../../../src/trust/keyset.js';
 import { verifyOpenPgpSignature } from '../../../src/trust/openpgp.js';
-import { verifyObjectSummary } from '../../../src/trust/verify.js';
+import { verifyObject, verifyObjectSummary } from '../../../src/trust/verify.js';
 import type { SignatureVerdict, VerifyOptions } from '../../../src/trust/types.js';
 
 const lab = new SigningLab();
@@ -73,6 +73,25 @@ describe('keys made by gpg', () => {
     const r = await judge(`${lines.join('\n')}\n`, gpgHome.exportPublic([rsa]));
     expect(r.git).not.toBe(0);
     expect(r.v).toMatchObject({ verified: false, reason: 'malformed' });
+  });
+
+  it('a block with two signature packets: malformed like git says; one verdict each with splitSignaturePackets', async () => {
+    const both = gpgHome.gpg(['--armor', '--detach-sign', '--local-user', `${rsa.fingerprint}!`, '--local-user', `${withEncSub.fingerprint}!`], { input: plain }).stdout;
+    const keyring = gpgHome.exportPublic([rsa, withEncSub]);
+    const r = await judge(both, keyring);
+    expect(r.git).not.toBe(0);
+    expect(r.v).toMatchObject({ verified: false, reason: 'malformed' });
+    const obj = parseGitObject(withSignatureHeader(plain, both));
+    const split = await verifyObject(obj, await loadKeySet({ armoredKeys: [keyring] }), { splitSignaturePackets: true });
+    expect(split.map((v) => [v.keyFingerprint, v.verified, v.header])).toEqual(
+      expect.arrayContaining([
+        [rsa.fingerprint, true, 'gpgsig'],
+        [withEncSub.fingerprint, true, 'gpgsig'],
+      ]),
+    );
+    expect(split).toHaveLength(2);
+    const onlyOne = await verifyObject(obj, await loadKeySet({ armoredKeys: [gpgHome.exportPublic([rsa])] }), { splitSignaturePackets: true });
+    expect(onlyOne.map((v) => v.reason).sort()).toEqual(['good', 'unknown-key']);
   });
 
   it('a key that also has an encryption subkey: signatures by the primary verify, as for gpg', async () => {
