@@ -9,14 +9,16 @@ export interface OffsetSpan {
 
 /**
  * Replaces the JSON value at `span` with `value`, written as a correctly
- * escaped JSON literal. Objects and arrays are laid out with the file's own
- * indentation unit, continuing from the indentation of the line they start
- * on, so the diff shows only the value. The span must hold exactly one JSON
+ * escaped JSON literal. In a multi-line file, objects and arrays are laid out
+ * with the file's own indentation unit, continuing from the indentation of
+ * the line they start on, so the diff shows only the value. The span must hold exactly one JSON
  * value (checked), so a stale or wrong offset cannot corrupt the file.
  */
 export function replaceJsonValue(file: string, text: string, span: OffsetSpan, value: unknown): TextEdit {
   checkSpan(file, text, span, 'value');
-  const replacement = jsonLiteral(value, lineIndent(text, span.start), indentUnit(text), newline(text));
+  // Pretty-printed files (flake.lock, sources.json) get pretty values; a one-line file stays one line.
+  const pretty = text.includes('\n');
+  const replacement = pretty ? jsonLiteral(value, lineIndent(text, span.start), indentUnit(text), newline(text)) : jsonLiteral(value, '', '');
   return { file, startOffset: span.start, endOffset: span.end, replacement };
 }
 
@@ -30,14 +32,15 @@ export function insertJsonKeyAfter(file: string, text: string, after: OffsetSpan
   checkSpan(file, text, after, 'member');
   const indent = lineIndent(text, after.start);
   const ownLine = /^[ \t]*$/.test(text.slice(lineStart(text, after.start), after.start));
-  const literal = jsonLiteral(value, indent, indentUnit(text), newline(text));
+  // A member written inline sits in an object laid out on one line: keep the new value on that line too.
+  const literal = ownLine ? jsonLiteral(value, indent, indentUnit(text), newline(text)) : jsonLiteral(value, '', '');
   const replacement = ownLine ? `,${newline(text)}${indent}${JSON.stringify(key)}: ${literal}` : `, ${JSON.stringify(key)}: ${literal}`;
   return { file, startOffset: after.end, endOffset: after.end, replacement };
 }
 
 /** JSON text for `value`; nested lines are indented from `baseIndent` by `unit`. */
 export function jsonLiteral(value: unknown, baseIndent = '', unit = '  ', nl = '\n'): string {
-  const s = JSON.stringify(value, null, unit);
+  const s = JSON.stringify(value, null, unit || undefined);
   if (s === undefined) throw new UserError(`cannot write ${typeof value} as JSON`);
   return s.split('\n').join(nl + baseIndent);
 }
