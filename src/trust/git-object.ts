@@ -57,9 +57,7 @@ export function parseGitObject(raw: Buffer, type?: 'commit' | 'tag', oid?: strin
   };
   if (objectType === 'commit') {
     checkCommitHeaders(headers, obj);
-    obj.signatures = headers
-      .filter((h) => (SIGNATURE_HEADERS as readonly string[]).includes(h.name))
-      .map((h) => ({ header: h.name, armored: `${h.value}\n` }));
+    obj.signatures = signatureHeaders(headers);
     obj.payload = commitPayload(body);
   } else {
     checkTagHeaders(headers, obj);
@@ -67,9 +65,7 @@ export function parseGitObject(raw: Buffer, type?: 'commit' | 'tag', oid?: strin
     obj.payload = payload;
     if (signature !== undefined) obj.signatures.push({ header: 'tag', armored: signature });
     // A sha256 repo's compatibility signature of a tag lives in a header.
-    for (const h of headers) {
-      if ((SIGNATURE_HEADERS as readonly string[]).includes(h.name)) obj.signatures.push({ header: h.name, armored: `${h.value}\n` });
-    }
+    obj.signatures.push(...signatureHeaders(headers));
   }
   return obj;
 }
@@ -93,6 +89,19 @@ export function signatureFormatOf(armored: string): 'openpgp' | 'ssh' | 'x509' |
   if (first.startsWith('-----BEGIN SSH SIGNATURE-----')) return 'ssh';
   if (first.startsWith('-----BEGIN SIGNED MESSAGE-----')) return 'x509';
   return 'unknown';
+}
+
+/**
+ * Signature headers, one entry per header name. A repeated header is joined into
+ * one block, as git joins it before handing it to gpg/ssh-keygen, so a commit
+ * with two `gpgsig` headers is judged as git judges it (not as two signatures).
+ */
+function signatureHeaders(headers: { name: string; value: string }[]): { header: string; armored: string }[] {
+  const byName = new Map<string, string>();
+  for (const h of headers) {
+    if ((SIGNATURE_HEADERS as readonly string[]).includes(h.name)) byName.set(h.name, `${byName.get(h.name) ?? ''}${h.value}\n`);
+  }
+  return [...byName].map(([header, armored]) => ({ header, armored }));
 }
 
 function stripLooseHeader(raw: Buffer): { body: Buffer; prefixedType?: 'commit' | 'tag' } {

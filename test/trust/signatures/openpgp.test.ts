@@ -64,6 +64,13 @@ describe('keys made by gpg', () => {
     expect(sha512.v).toMatchObject({ verified: true, hashAlgorithm: 'SHA512', algorithm: 'rsa2048' });
   });
 
+  it('a text-mode (--textmode) signature verifies, as for gpg', async () => {
+    const sig = gpgHome.gpg(['--armor', '--detach-sign', '--textmode', '--local-user', `${rsa.fingerprint}!`], { input: plain }).stdout;
+    const r = await judge(sig, gpgHome.exportPublic([rsa]));
+    expect(r.git).toBe(0);
+    expect(r.v).toMatchObject({ verified: true, reason: 'good' });
+  });
+
   it('a damaged armour checksum is malformed, as gpg says', async () => {
     const sig = gpgHome.detachSign(rsa, plain);
     const lines = sig.trimEnd().split('\n');
@@ -92,6 +99,18 @@ describe('keys made by gpg', () => {
     expect(split).toHaveLength(2);
     const onlyOne = await verifyObject(obj, await loadKeySet({ armoredKeys: [gpgHome.exportPublic([rsa])] }), { splitSignaturePackets: true });
     expect(onlyOne.map((v) => v.reason).sort()).toEqual(['good', 'unknown-key']);
+  });
+
+  it('two gpgsig headers are one joined block, as git reads them: not verified', async () => {
+    const sig = gpgHome.detachSign(rsa, plain);
+    const keyring = gpgHome.exportPublic([rsa]);
+    const raw = withSignatureHeader(withSignatureHeader(plain, sig), sig);
+    const oid = repo.writeObject(raw);
+    const obj = parseGitObject(raw, 'commit', oid);
+    expect(obj.signatures).toHaveLength(1);
+    const v = await verifyObjectSummary(obj, await loadKeySet({ armoredKeys: [keyring] }));
+    expect(repo.verifyCommit(oid, { keyring }).status).not.toBe(0);
+    expect(v).toMatchObject({ verified: false, reason: 'malformed' });
   });
 
   it('a key that also has an encryption subkey: signatures by the primary verify, as for gpg', async () => {
