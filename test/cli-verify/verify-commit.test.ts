@@ -94,6 +94,11 @@ describe('verify-commit without a policy matches git verify-commit', () => {
     expect(alice.key).toMatch(/^[0-9A-F]{40}$/);
     expect(new Date(alice.signedAt!).getTime()).toBeGreaterThan(0);
     expect(out[names.indexOf('carol')].key).toMatch(/^SHA256:/);
+    // Worker threads (used for big batches) give exactly the same verdicts.
+    const threaded = runCli(['verify-commit', '--repo', f.repo, '--keyring', keyring, '--allowed-signers', allowed, '--format', 'json', ...names.map((n) => commits[n])], {
+      env: { NIXHARDEN_VERIFY_PARALLEL_MIN: '1', NIXHARDEN_VERIFY_THREADS: '2' },
+    });
+    expect(threaded.stdout).toBe(r.stdout);
   });
 
   test('text output, exit 0 when everything verifies, ranges and first-parent walks', () => {

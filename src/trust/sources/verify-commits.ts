@@ -5,15 +5,14 @@
  * policy is given, judges each commit against the repository's quorum rules.
  * One report per commit; nothing here prints or exits.
  */
-import * as openpgp from 'openpgp';
 import { UserError } from '../../core/errors.js';
-import { parseGitObject, primarySignatureHeader } from '../git-object.js';
-import { loadKeySet, type KeySet } from '../keyset.js';
+import { loadKeySet, type KeySet, type KeySetSources } from '../keyset.js';
 import { selectRepository, signerIndex, type RepositoryPolicy, type TrustPolicy } from '../policy.js';
 import { classifyTrustRoot, evaluateCommit, type CommitEvaluation, type RootStatus, type SignedCommit } from '../quorum.js';
-import type { GitObject, SignatureVerdict, VerifyOptions } from '../types.js';
-import { verifyObject } from '../verify.js';
+import type { SignatureVerdict, VerifyOptions } from '../types.js';
 import type { CommitSource } from './types.js';
+import { verifyRawCommits } from './verify-pool.js';
+import type { RawCommit, VerifiedCommit } from './verify-raw.js';
 
 export interface RangeCapable extends CommitSource {
   resolveRange(range: string): Promise<{ tips: string[]; exclude: string[] }>;
@@ -80,29 +79,23 @@ const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyCommitsResult> {
   const { source, policy } = opts;
   const repository = policy ? await pickRepository(source, policy, opts.revs) : undefined;
-  const keys = policy
-    ? await policyKeySet(policy)
-    : await loadKeySet({ keyrings: opts.keyrings ?? [], ...(opts.allowedSigners ? { allowedSigners: opts.allowedSigners } : {}) });
-  const verifyOpts: VerifyOptions = {
-    ...(opts.now ? { now: opts.now } : {}),
-    ...(repository ? { ...repository.crypto } : {}),
-  };
+  const keySources = policy ? policyKeySources(policy) : { keyrings: opts.keyrings ?? [], ...(opts.allowedSigners ? { allowedSigners: opts.allowedSigners } : {}) };
+  const keys = await loadKeySet(keySources);
+  const verifier: Verifier = { keys, keySources, opts: verifyOptionsFor(opts, repository), splitBlocks: policy !== undefined };
 
   const targets = await selectTargets(opts, repository);
-  // Under a policy each signer counts: split multi-signature OpenPGP blocks into one verdict each.
-  const expand = policy !== undefined;
   const root = repository?.trustRoot;
 
   // Read and verify every target (plus, for two-party rules, the commits merges bring in).
-  const signed = new Map<string, SignedCommit & { obj?: GitObject; error?: string }>();
-  await readAndVerify(source, targets.map((t) => t.oid), keys, verifyOpts, signed, expand);
+  const signed = new Map<string, VerifiedCommit>();
+  await readAndVerify(source, targets.map((t) => t.oid), verifier, signed);
   if (root && !signed.has(root) && [...signed.values()].some((c) => c.parents.includes(root))) {
     targets.push({ oid: root });
-    await readAndVerify(source, [root], keys, verifyOpts, signed, expand);
+    await readAndVerify(source, [root], verifier, signed);
   }
   if (repository?.rules.some((r) => r.type === 'two-party')) {
     const merged = [...new Set(targets.flatMap((t) => signed.get(t.oid)?.parents.slice(1) ?? []))].filter((p) => !signed.has(p));
-    await readAndVerify(source, merged, keys, verifyOpts, signed, expand);
+    await readAndVerify(source, merged, verifier, signed);
   }
 
   const rootStatus = root ? classifyTrustRoot(targets.map((t) => ({ oid: t.oid, parents: signed.get(t.oid)?.parents ?? [] })), root) : undefined;
@@ -112,10 +105,10 @@ export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyC
     if (c.error !== undefined) {
       return { rev: t.oid, ...(t.requested ? { requested: t.requested } : {}), verified: false, reason: 'unreadable', detail: c.error, signatures: [] };
     }
-    if (!repository || !index) return plainReport(t, c.verdicts, c.obj!);
+    if (!repository || !index) return plainReport(t, c);
     const evaluation = evaluateCommit(c, repository, index, (oid) => {
       const p = signed.get(oid);
-      return p && p.error === undefined ? p : undefined;
+      return p && p.error === undefined ? (p as SignedCommit) : undefined;
     });
     return policyReport(t, c.verdicts, evaluation, repository, rootStatus?.get(t.oid));
   });
@@ -131,13 +124,26 @@ async function pickRepository(source: CommitSource, policy: TrustPolicy, revs: s
 }
 
 /** Every policy key in one KeySet; ownership is mapped back by fingerprint (policy.signerIndex). */
-async function policyKeySet(policy: TrustPolicy): Promise<KeySet> {
+function policyKeySources(policy: TrustPolicy): KeySetSources {
   const armoredKeys: string[] = [];
   const sshPublicKeys: string[] = [];
   for (const s of policy.signers.values()) {
     for (const k of s.keys) (k.kind === 'openpgp' ? armoredKeys : sshPublicKeys).push(k.text);
   }
-  return loadKeySet({ armoredKeys, sshPublicKeys });
+  return { armoredKeys, sshPublicKeys };
+}
+
+interface Verifier {
+  keys: KeySet;
+  /** How to rebuild `keys` in a worker thread. */
+  keySources: KeySetSources;
+  opts: VerifyOptions;
+  /** Under a policy each signer counts: split multi-signature OpenPGP blocks into one verdict each. */
+  splitBlocks: boolean;
+}
+
+function verifyOptionsFor(opts: VerifyCommitsOptions, repository: RepositoryPolicy | undefined): VerifyOptions {
+  return { ...(opts.now ? { now: opts.now } : {}), ...(repository ? { ...repository.crypto } : {}) };
 }
 
 async function selectTargets(opts: VerifyCommitsOptions, repository: RepositoryPolicy | undefined): Promise<Target[]> {
@@ -176,73 +182,21 @@ function dedupe(targets: Target[]): Target[] {
   return targets.filter((t) => !seen.has(t.oid) && seen.add(t.oid));
 }
 
-async function readAndVerify(
-  source: CommitSource,
-  oids: string[],
-  keys: KeySet,
-  verifyOpts: VerifyOptions,
-  into: Map<string, SignedCommit & { obj?: GitObject; error?: string }>,
-  expand: boolean,
-): Promise<void> {
+async function readAndVerify(source: CommitSource, oids: string[], v: Verifier, into: Map<string, VerifiedCommit>): Promise<void> {
   const todo = [...new Set(oids)].filter((o) => !into.has(o));
   if (todo.length === 0) return;
   const reads = await source.readCommits(todo);
-  await Promise.all(
-    todo.map(async (oid) => {
-      const read = reads.get(oid) ?? { error: 'not returned by the source' };
-      if ('error' in read) {
-        into.set(oid, { oid, parents: [], verdicts: [], error: read.error });
-        return;
-      }
-      let obj: GitObject;
-      try {
-        obj = parseGitObject(read.raw, 'commit', oid);
-      } catch (err) {
-        into.set(oid, { oid, parents: [], verdicts: [], error: `malformed commit: ${(err as Error).message}` });
-        return;
-      }
-      const verdicts = await verifyObject(expand ? await splitOpenPgpBlocks(obj) : obj, keys, verifyOpts);
-      into.set(oid, { oid, parents: obj.parents, verdicts, obj });
-    }),
-  );
-}
-
-/**
- * One armored OpenPGP block may hold several signature packets (`gpg -u A -u B`),
- * the way a single commit carries several signers. The signature layer judges a
- * block as one signature (and, like git, rejects several packets), so under a
- * policy each packet becomes its own block and gets its own verdict.
- */
-async function splitOpenPgpBlocks(obj: GitObject): Promise<GitObject> {
-  const signatures: GitObject['signatures'] = [];
-  let changed = false;
-  for (const s of obj.signatures) {
-    if (!s.armored.trimStart().startsWith('-----BEGIN PGP SIGNATURE-----')) {
-      signatures.push(s);
-      continue;
-    }
-    try {
-      const parsed = await openpgp.readSignature({ armoredSignature: s.armored });
-      if (parsed.packets.length > 1 && parsed.packets.every((p) => p instanceof openpgp.SignaturePacket)) {
-        for (const packet of parsed.packets) {
-          const list = new openpgp.PacketList<openpgp.SignaturePacket>();
-          list.push(packet as openpgp.SignaturePacket);
-          signatures.push({ header: s.header, armored: new openpgp.Signature(list).armor() });
-        }
-        changed = true;
-        continue;
-      }
-    } catch {
-      // Unreadable: leave it whole; the signature layer reports it as malformed.
-    }
-    signatures.push(s);
+  const raws: RawCommit[] = [];
+  for (const oid of todo) {
+    const read = reads.get(oid) ?? { error: 'not returned by the source' };
+    if ('error' in read) into.set(oid, { oid, parents: [], verdicts: [], error: read.error });
+    else raws.push({ oid, raw: read.raw });
   }
-  return changed ? { ...obj, signatures } : obj;
+  for (const c of await verifyRawCommits(raws, v.keys, v.keySources, v.opts, v.splitBlocks)) into.set(c.oid, c);
 }
 
 /** The verdicts git itself would look at: those of the object's primary signature header. */
-function primaryVerdicts(verdicts: SignatureVerdict[], obj: GitObject): SignatureVerdict[] {
-  const header = primarySignatureHeader(obj);
+function primaryVerdicts(verdicts: SignatureVerdict[], header: string | undefined): SignatureVerdict[] {
   const own = verdicts.filter((v) => v.header === undefined || v.header === header);
   return own.length ? own : verdicts;
 }
@@ -261,8 +215,9 @@ function describe(v: SignatureVerdict | undefined): Pick<CommitReport, 'signer' 
  * Without a policy, match `git verify-commit`: good only when every signature
  * in the commit's signature header verifies with the given keys.
  */
-function plainReport(t: Target, verdicts: SignatureVerdict[], obj: GitObject): CommitReport {
-  const own = primaryVerdicts(verdicts, obj);
+function plainReport(t: Target, c: VerifiedCommit): CommitReport {
+  const verdicts = c.verdicts;
+  const own = primaryVerdicts(verdicts, c.primaryHeader);
   const bad = own.find((v) => !v.verified);
   const lead = bad ?? own[0];
   const verified = own.length > 0 && !bad;
