@@ -67,3 +67,17 @@ export function repoRelative(root: string, absPath: string): string | undefined 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * Scanned files are untrusted: control characters (ANSI escapes, backspaces) and
+ * bidi overrides in them must not reach a terminal or a rendered comment, where they
+ * could hide or fake output. Code lines get U+FFFD (one column, so carets still line
+ * up); messages get a visible escape.
+ */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+export function safeCodeLine(s: string): string {
+  return s.replace(UNSAFE, '\ufffd');
+}
+export function safeMessage(s: string): string {
+  return s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

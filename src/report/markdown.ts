@@ -1,11 +1,11 @@
 import { docsUrl } from '../rules/meta.js';
 import type { ScanResult } from '../rules/result.js';
 import type { Finding } from '../rules/types.js';
-import { countBySeverity, plural, SEVERITIES_DESC } from './common.js';
+import { countBySeverity, plural, safeMessage, SEVERITIES_DESC } from './common.js';
 
 /** Table cells: no pipes or newlines may leak out of a cell. */
 function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+  return safeMessage(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 }
 
 function table(findings: readonly Finding[], withReason: boolean): string[] {

@@ -1,6 +1,6 @@
 import type { ScanResult } from '../rules/result.js';
 import type { Finding, Severity } from '../rules/types.js';
-import { countBySeverity, plural, SEVERITIES_DESC, Sources } from './common.js';
+import { countBySeverity, plural, safeCodeLine, safeMessage, SEVERITIES_DESC, Sources } from './common.js';
 
 export interface TextOptions {
   color: boolean;
@@ -21,7 +21,7 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const sources = new Sources(result);
   const out: string[] = [];
   for (const f of result.findings) out.push(frame(f, sources, paint), '');
-  for (const n of result.notes) out.push(`${paint('33', 'note')}: ${n.where ? `${n.where}: ` : ''}${n.message}`);
+  for (const n of result.notes) out.push(`${paint('33', 'note')}: ${safeMessage(n.where ? `${n.where}: ${n.message}` : n.message)}`);
   if (result.notes.length) out.push('');
   out.push(summaryLine(result, paint));
   return `${out.join('\n')}\n`;
@@ -29,9 +29,10 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
 
 function frame(f: Finding, sources: Sources, paint: (c: string, s: string) => string): string {
   const { span } = f;
-  const head = `${paint('1', f.ruleId)} ${paint(SEVERITY_COLOR[f.severity], f.severity)}${f.confidence !== 'high' ? ` (${f.confidence} confidence)` : ''}: ${f.message}`;
-  const lines = [head, `  --> ${span.file}:${span.startLine}:${span.startColumn}`];
-  const first = sources.line(span.file, span.startLine);
+  const head = `${paint('1', f.ruleId)} ${paint(SEVERITY_COLOR[f.severity], f.severity)}${f.confidence !== 'high' ? ` (${f.confidence} confidence)` : ''}: ${safeMessage(f.message)}`;
+  const lines = [head, `  --> ${safeMessage(span.file)}:${span.startLine}:${span.startColumn}`];
+  const firstRaw = sources.line(span.file, span.startLine);
+  const first = firstRaw === undefined ? undefined : safeCodeLine(firstRaw);
   if (first !== undefined) {
     const width = String(span.endLine).length;
     const gutter = (n?: number): string => paint('34', `${(n === undefined ? '' : String(n)).padStart(width)} |`);
@@ -41,7 +42,8 @@ function frame(f: Finding, sources: Sources, paint: (c: string, s: string) => st
     lines.push(`${gutter(span.startLine)} ${first}`);
     lines.push(`${gutter()} ${underline(first, span.startColumn, endCol, paint)}`);
     if (!single) {
-      const last = sources.line(span.file, span.endLine);
+      const lastRaw = sources.line(span.file, span.endLine);
+      const last = lastRaw === undefined ? undefined : safeCodeLine(lastRaw);
       if (span.endLine > span.startLine + 1) lines.push(`${gutter()} ...`);
       if (last !== undefined) {
         const indent = last.length - last.trimStart().length + 1;

@@ -32,7 +32,7 @@ describe('nixharden scan', () => {
   it('prints code frames and a summary, exits 1 on findings, without colour when NO_COLOR is set', () => {
     const r = runCli(['scan', tmp]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('NH005 critical: signature checking is turned off in nix.settings (nix.settings.require-sigs)');
+    expect(r.stdout).toContain('NH005 critical: signature checking of substituted paths is turned off (nix.settings.require-sigs)');
     expect(r.stdout).toContain('  --> hosts/legacy/configuration.nix:3:3');
     expect(r.stdout).toContain('3 |   nix.settings.require-sigs = false;');
     expect(r.stdout).toMatch(/2 findings \(1 critical, 1 high\); 1 file scanned\n$/);

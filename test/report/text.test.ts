@@ -41,6 +41,18 @@ describe('text report', () => {
     expect(out.trim()).toBe('No findings; 1 suppressed; 2 below high; 1 file scanned');
   });
 
+  it('never passes control characters or bidi overrides from scanned files to the terminal', () => {
+    const evil = '{\n  nix.settings.substituters = [ "https://x.org/\u001b]0;pwned\u0007\u001b[2J\u202e" ];\n}\n';
+    const needle = '"https://x.org/\u001b]0;pwned\u0007\u001b[2J\u202e"';
+    const f = findingAt('a.nix', evil, needle, 'NH001', { message: `${needle} is added` });
+    const out = renderText(resultOf({ 'a.nix': evil }, [f]), { color: false });
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(out).toContain('\\u001b]0;pwned\\u0007');
+    // The frame keeps one column per replaced character, so the caret still spans the literal.
+    const caret = out.split('\n').find((l) => l.includes('^'))!;
+    expect(caret.split('^').length - 1).toBe(needle.length);
+  });
+
   it('colours only when asked', () => {
     const f = findingAt('a.nix', host, 'nix.settings.require-sigs = false;', 'NH005');
     expect(renderText(resultOf({ 'a.nix': host }, [f]), { color: true })).toContain('\x1b[1;31mcritical\x1b[0m');

@@ -1,12 +1,12 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { boolOf, originLabel, settingsFor } from './util.js';
+import { boolOf, describeSetting, settingsFor } from './util.js';
 
 /** NH008: accept-flake-config = true, as a setting or a command-line flag. */
 export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'accept-flake-config')) {
     if (boolOf(s) !== true) continue;
-    out.push({ span: s.span, message: `flake nixConfig is applied without asking (${s.optionName} in ${originLabel(s.origin)})` });
+    out.push({ span: s.span, message: `flakes' nixConfig is applied without asking (${describeSetting(s)})` });
   }
   return out;
 };

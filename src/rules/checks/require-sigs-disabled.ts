@@ -1,12 +1,12 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { boolOf, originLabel, settingsFor } from './util.js';
+import { boolOf, describeSetting, settingsFor } from './util.js';
 
 /** NH005: require-sigs = false. */
 export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'require-sigs')) {
     if (boolOf(s) !== false) continue;
-    out.push({ span: s.span, message: `signature checking is turned off in ${originLabel(s.origin)} (${s.optionName})` });
+    out.push({ span: s.span, message: `signature checking of substituted paths is turned off (${describeSetting(s)})` });
   }
   return out;
 };

@@ -1,21 +1,21 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { boolOf, originLabel, settingsFor } from './util.js';
+import { boolOf, describeSetting, settingsFor } from './util.js';
 
 /** NH006: sandbox = false / "relaxed", and sandbox-fallback = true written out. */
 export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'sandbox', 'sandbox-fallback')) {
-    const where = originLabel(s.origin);
+    const where = describeSetting(s);
     if (s.key === 'sandbox') {
-      if (boolOf(s) === false) out.push({ span: s.span, message: `the build sandbox is disabled in ${where}` });
+      if (boolOf(s) === false) out.push({ span: s.span, message: `the build sandbox is disabled (${where})` });
       else if (!s.unknown && s.words.length === 1 && s.words[0]!.text === 'relaxed')
-        out.push({ span: s.span, severity: 'medium', message: `the build sandbox is relaxed in ${where}: derivations may opt out with __noChroot` });
+        out.push({ span: s.span, severity: 'medium', message: `the build sandbox is relaxed (${where}): derivations may opt out with __noChroot` });
     } else if (boolOf(s) === true) {
       out.push({
         span: s.span,
         severity: 'low',
         confidence: 'medium',
-        message: `sandbox-fallback = true in ${where}: builds run unsandboxed when the sandbox cannot start`,
+        message: `sandbox-fallback is on (${where}): builds run unsandboxed when the sandbox cannot start`,
       });
     }
   }

@@ -114,14 +114,21 @@ export function boolOf(view: SettingView): boolean | undefined {
   return w === 'true' ? true : w === 'false' ? false : undefined;
 }
 
+const viewCache = new WeakMap<FileModel, SettingView[]>();
+
 /** Every setting of the file, from nix.settings, deprecated options, extraOptions, nixConfig, nix.conf and flags. */
 export function settingViews(file: FileModel): SettingView[] {
+  // Most rules ask for settings; compute them once per file.
+  const cached = viewCache.get(file);
+  if (cached) return cached;
   const views: SettingView[] = file.settings.map((s) => {
     const { key, append } = canonicalKey(s.key);
     const { words, unknown } = valueWords(file, s.value);
     return { key, append: append || s.append, origin: s.origin, optionName: s.optionName, words, unknown, span: s.span, keySpan: s.keySpan, wrappers: s.wrappers };
   });
-  return views.concat(flagSettings(file));
+  const all = views.concat(flagSettings(file));
+  viewCache.set(file, all);
+  return all;
 }
 
 export function settingsFor(file: FileModel, ...keys: string[]): SettingView[] {
@@ -135,20 +142,46 @@ const FLAG_RE = new RegExp(
   'g',
 );
 
+const commentCache = new WeakMap<FileModel, [number, number][]>();
+
+/** Offset ranges of the file's comments (`#` and block comments), from the model's comment list. */
+export function commentRanges(file: FileModel): [number, number][] {
+  let ranges = commentCache.get(file);
+  if (ranges) return ranges;
+  const lineStarts = [0];
+  for (let i = 0; i < file.text.length; i++) if (file.text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  ranges = [];
+  for (const c of file.comments) {
+    const at = file.text.indexOf(c.text, lineStarts[c.line - 1] ?? file.text.length);
+    if (at >= 0) ranges.push([at, at + c.text.length]);
+  }
+  commentCache.set(file, ranges);
+  return ranges;
+}
+
+export function inComment(file: FileModel, offset: number): boolean {
+  return commentRanges(file).some(([s, e]) => offset >= s && offset < e);
+}
+
+/** Prose options (`description`, `longDescription`) mention flags without passing them. */
+function inProse(file: FileModel, offset: number): boolean {
+  return file.assignments.some(
+    (a) => /description$/i.test(a.path[a.path.length - 1] ?? '') && offset >= a.value.span.startOffset && offset < a.value.span.endOffset,
+  );
+}
+
 /**
  * Nix options set on command lines written anywhere in a .nix file: lists such as
  * `system.autoUpgrade.flags = [ "--option" "sandbox" "false" ]` (also in `let`
  * bindings, which are not assignments) and scripts such as
- * `nixos-rebuild switch --accept-flake-config`. Matches after a `#` on the same
- * line are treated as comments and ignored.
+ * `nixos-rebuild switch --accept-flake-config`. Comments and descriptions are skipped.
  */
 export function flagSettings(file: FileModel): SettingView[] {
   if (file.kind !== 'nix') return [];
   const out: SettingView[] = [];
   for (const m of file.text.matchAll(FLAG_RE)) {
     const at = m.index!;
-    const lineStart = file.text.lastIndexOf('\n', at - 1) + 1;
-    if (file.text.slice(lineStart, at).includes('#')) continue;
+    if (inComment(file, at) || inProse(file, at)) continue;
     const span = spanAt(file, at, at + m[0].length);
     const rawKey = m[1] ?? m[4]!;
     const value = m[1] ? m[2]! : m[3] ? 'false' : 'true';
@@ -214,6 +247,13 @@ export function hasLockBeside(file: FileModel, model: ConfigModel): boolean {
   return fs.existsSync(path.join(dir, 'flake.lock'));
 }
 
+/** How a setting was written, for messages: `nix.settings.sandbox`, `sandbox in nix.conf`, `--no-sandbox on a command line`. */
+export function describeSetting(s: SettingView): string {
+  if (s.origin === 'command-line-flag') return `${s.optionName} on a command line`;
+  if (s.optionName.includes('.')) return s.optionName;
+  return `${s.optionName} in ${originLabel(s.origin)}`;
+}
+
 export function originLabel(origin: SettingView['origin']): string {
   switch (origin) {
     case 'nix.settings':
@@ -227,6 +267,6 @@ export function originLabel(origin: SettingView['origin']): string {
     case 'nix.conf':
       return 'nix.conf';
     case 'command-line-flag':
-      return 'a command-line flag';
+      return 'a command line';
   }
 }
