@@ -1,6 +1,5 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import got, { HTTPError, RequestError } from 'got';
 import { UserError } from '../../core/errors.js';
 
 export interface DownloadOptions {
@@ -80,6 +79,8 @@ async function* fileBody(url: URL, opts: DownloadOptions, state: AttemptState): 
 async function* httpBody(url: URL, opts: DownloadOptions, state: AttemptState): AsyncGenerator<Buffer> {
   const max = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const idle = opts.idleTimeoutMs ?? 60_000;
+  // Loaded on first use: every CLI command imports this module, few download anything.
+  const { default: got, HTTPError, RequestError } = await import('got');
   // Retries are ours (see withDownload): got's own cannot restart a consumer that already read part of a stream.
   const stream = got.stream(url, { retry: { limit: 0 }, timeout: { lookup: 30_000, connect: 30_000, secureConnect: 30_000, socket: idle, response: idle } });
   let expected: number | undefined;

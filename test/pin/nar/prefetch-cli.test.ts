@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { repoRoot, type CliResult } from '../../helpers/cli.js';
 import { buildTrickyTree, nixHashPathSri, nixPrefetchUrl, nixPrefetchUrlAsync, tempDir } from './oracles.js';
@@ -42,6 +43,9 @@ beforeAll(async () => {
       // Promise the whole file, send half, then drop the connection.
       res.writeHead(200, { 'content-length': String(tarball.length) });
       res.write(tarball.subarray(0, tarball.length >> 1), () => res.destroy());
+    } else if (url === '/encoded.txt') {
+      const gz = gzipSync(Buffer.from('served with Content-Encoding: gzip\n'.repeat(50)));
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(gz.length) }).end(gz);
     } else if (url === '/missing.tar.gz') {
       res.writeHead(404).end('no');
     } else if (url === '/flaky.tar.gz' || url === '/stable.tar.gz') {
@@ -104,6 +108,15 @@ describe('nixharden prefetch over HTTP (oracle: nix-prefetch-url)', () => {
   });
 });
 
+describe('Content-Encoding', () => {
+  test('a gzip Content-Encoding is decoded before hashing, as Nix does', async () => {
+    const r = await runCliAsync(['prefetch', '--format', 'json', `${base}/encoded.txt`]);
+    const nix = await nixPrefetchUrlAsync(`${base}/encoded.txt`, false);
+    expect(nix.hash).toBeDefined();
+    expect(JSON.parse(r.stdout)).toMatchObject({ base32: nix.hash, storePath: nix.path, size: 35 * 50 });
+  });
+});
+
 describe('nixharden prefetch on local files and directories', () => {
   test('a file, flat and --unpack, with --name, equals nix-prefetch-url file://', async () => {
     const url = pathToFileURL(tarballPath).href;
@@ -114,7 +127,7 @@ describe('nixharden prefetch on local files and directories', () => {
       const viaUrl = await runCliAsync(['prefetch', ...(unpack ? ['--unpack'] : []), '--format', 'json', url]);
       expect(JSON.parse(viaUrl.stdout).base32).toBe(nix.hash);
     }
-  });
+  }, 180_000);
 
   test('a directory is hashed as it stands, like nix hash path; text output', async () => {
     const tree = path.join(dir, 'proj-1.0');
@@ -157,5 +170,5 @@ describe('nixharden prefetch on local files and directories', () => {
     const r = await runCliAsync(['prefetch', '--unpack', evil]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/escapes the archive root/);
-  });
+  }, 180_000);
 });
