@@ -87,15 +87,16 @@ const ARMOR_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----
 
 /** Adds every certificate found in `data`; returns how many. Unreadable ones become warnings. */
 export async function addOpenPgpData(set: KeySet, data: Buffer, source: string): Promise<number> {
-  const text = data.toString('latin1');
-  const blocks = text.includes('-----BEGIN PGP') ? (text.match(ARMOR_BLOCK) ?? []) : null;
-  if (blocks === null && data.subarray(0, 16).toString('latin1').includes('KBXf')) {
+  // Binary OpenPGP starts with a packet tag (high bit set); anything else is read as armour.
+  const binary = data.length > 0 && (data[0]! & 0x80) !== 0;
+  const blocks = binary ? null : (data.toString('latin1').match(ARMOR_BLOCK) ?? []);
+  if (data.subarray(0, 16).toString('latin1').includes('KBXf')) {
     throw new UserError('this is a GnuPG keybox (pubring.kbx); export it with `gpg --export > keys.gpg`', 2, source);
   }
   let added = 0;
   const inputs: ({ armoredKeys: string } | { binaryKeys: Uint8Array })[] = blocks
     ? blocks.map((b) => ({ armoredKeys: b }))
-    : [{ binaryKeys: new Uint8Array(data) }];
+    : splitBinaryCertificates(data).map((c) => ({ binaryKeys: new Uint8Array(c) }));
   for (const input of inputs) {
     let keys: openpgp.Key[];
     try {
@@ -113,6 +114,44 @@ export async function addOpenPgpData(set: KeySet, data: Buffer, source: string):
     }
   }
   return added;
+}
+
+/**
+ * Cuts a binary keyring (gpg --export) into one chunk per certificate, at each
+ * primary-key packet, so that one unreadable certificate does not hide the rest.
+ * Packet framing per RFC 4880 §4.2; anything unexpected leaves the rest as one chunk.
+ */
+export function splitBinaryCertificates(data: Buffer): Buffer[] {
+  const starts: number[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const head = data[pos]!;
+    if ((head & 0x80) === 0) break;
+    let tag: number;
+    let len: number;
+    let hdr: number;
+    if (head & 0x40) {
+      tag = head & 0x3f;
+      const l0 = data[pos + 1];
+      if (l0 === undefined) break;
+      if (l0 < 192) [len, hdr] = [l0, 2];
+      else if (l0 < 224) [len, hdr] = [((l0 - 192) << 8) + (data[pos + 2] ?? 0) + 192, 3];
+      else if (l0 === 255 && pos + 6 <= data.length) [len, hdr] = [data.readUInt32BE(pos + 2), 6];
+      else break; // partial lengths never occur in keys
+    } else {
+      tag = (head >> 2) & 0x0f;
+      const t = head & 3;
+      if (t === 3) break;
+      const n = [1, 2, 4][t]!;
+      if (pos + 1 + n > data.length) break;
+      [len, hdr] = [data.readUIntBE(pos + 1, n), 1 + n];
+    }
+    if (tag === 6 || tag === 5) starts.push(pos);
+    pos += hdr + len;
+  }
+  if (starts.length === 0) return [data];
+  if (starts[0] !== 0) starts.unshift(0);
+  return starts.map((s, i) => data.subarray(s, starts[i + 1] ?? data.length));
 }
 
 export function addCert(set: KeySet, cert: OpenPgpCert): void {

@@ -141,17 +141,19 @@ async function verifyWithCert(
   if (expiry && created >= expiry) {
     return fail('expired-key', `signed ${created.toISOString()}, after the key expired ${expiry.toISOString()}`);
   }
-  // Valid for signing when it signed? Fall back to the key's current self-signatures
-  // (a refreshed key re-issues them later); gpg judges by those too.
-  let usableAtSigning = await canSign(key, signingKey, created);
-  if (!usableAtSigning.ok && !(expiry && now >= expiry)) usableAtSigning = await canSign(key, signingKey, now);
-  if (!usableAtSigning.ok) {
+  const expiredNow = expiry !== undefined && now >= expiry;
+  // Valid for signing when it signed? A refreshed key re-issues its self-signatures
+  // later, so fall back to the current ones (gpg judges by those too), or, for an
+  // expired key, to the ones in force just before it expired.
+  let usable = await canSign(key, signingKey, created);
+  if (!usable.ok) usable = await canSign(key, signingKey, expiredNow ? new Date(expiry.getTime() - 1000) : now);
+  if (!usable.ok) {
     if (!(await hasSignFlag(key, signingKey))) {
       return fail('not-signing-capable', `key ${signingKey.getFingerprint().toUpperCase()} is not allowed to sign data`);
     }
-    if (!(expiry && now >= expiry)) return fail('bad-signature', `key not valid for signing: ${usableAtSigning.why}`);
+    return fail('bad-signature', `key not valid for signing: ${usable.why}`);
   }
-  if (expiry && now >= expiry) {
+  if (expiredNow) {
     return fail('expired-key', `good signature, but the key expired ${expiry.toISOString()} (signed ${created.toISOString()})`, {
       keyExpiredSince: true,
     });

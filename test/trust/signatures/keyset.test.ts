@@ -49,6 +49,17 @@ describe('loadKeySet', () => {
     expect(set.warnings[0]).toContain('mixed.asc');
   });
 
+  it('skips an unreadable certificate inside a binary keyring', async () => {
+    const good = home.exportPublic([a, b]);
+    // A public-key packet (tag 6, new format) of version 99 that no one can parse, between two good certificates.
+    const bogus = Buffer.from([0xc6, 0x03, 99, 0, 0]);
+    const first = home.exportPublic([a]);
+    const file = lab.file('mixed.gpg', Buffer.concat([first, bogus, good.subarray(first.length)]));
+    const set = await loadKeySet({ keyrings: [file] });
+    expect(set.openpgp.map((c) => c.fingerprint).sort()).toEqual([a.fingerprint, b.fingerprint].sort());
+    expect(set.warnings).toHaveLength(1);
+  });
+
   it.each([
     ['garbage', () => lab.file('garbage.gpg', 'hello, not a key\n'), /no OpenPGP certificate/],
     ['empty', () => lab.file('empty.gpg', ''), /no OpenPGP certificate/],
