@@ -63,5 +63,12 @@ export function matchesIgnore(entry: IgnoreEntry, finding: Pick<Finding, 'ruleId
   if (!entry.path) return true;
   const rel = path.relative(entry.baseDir, absPath).split(path.sep).join('/');
   if (rel === '' || rel.startsWith('../') || path.isAbsolute(rel)) return false;
-  return ignore().add(entry.path).ignores(rel);
+  let matcher = matchers.get(entry);
+  if (!matcher) {
+    matcher = ignore().add(entry.path);
+    matchers.set(entry, matcher);
+  }
+  return matcher.ignores(rel);
 }
+
+const matchers = new WeakMap<IgnoreEntry, ReturnType<typeof ignore>>();

@@ -44,7 +44,9 @@ export const check: RuleCheck = (file) => {
     const name = lit.assignment.path[lit.assignment.path.length - 1] ?? '';
     if (!SECRET_NAME.test(name) || NOT_SECRET.test(name)) continue;
     const v = lit.value;
-    if (v.length < 8 || /^[./~]|^\$|\$\{/.test(v) || /\s/.test(v.trim())) continue;
+    // Paths, references (`$__file{…}`, `${…}`) and plain URLs name a secret rather than hold one;
+    // URLs with credentials are caught by the patterns above.
+    if (v.length < 8 || /^[./~]|^\$|\$\{/.test(v) || /\s/.test(v.trim()) || /^[a-z][a-z0-9+.-]*:\/\//i.test(v)) continue;
     report(lit.span, `${lit.assignment.path.join('.')} holds a literal secret`);
   }
   return out;
