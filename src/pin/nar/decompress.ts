@@ -91,12 +91,15 @@ async function* externalDecompress(tool: string, kind: string, input: AsyncItera
   })();
   child.stdin.on('error', () => undefined); // EPIPE when the tool dies early; its exit status reports it
   feeding.catch(() => undefined);
+  let finished = false;
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
+    finished = true;
   } finally {
-    if (child.exitCode === null) child.kill();
+    // Only a consumer that stopped early leaves the tool running; a finished one just has not been reaped yet.
+    if (!finished) child.kill();
   }
   await feeding;
   const code = await exited;
-  if (code !== 0) throw new UserError(`${label}: ${kind} data is corrupt or truncated (${stderr.trim().split('\n')[0] ?? `${tool} exited ${code}`})`);
+  if (code !== 0) throw new UserError(`${label}: ${kind} data is corrupt or truncated (${stderr.trim().split('\n')[0] || `${tool} exited with ${code}`})`);
 }

@@ -25,7 +25,7 @@ export interface SymlinkNode {
 }
 
 export interface UnpackOptions {
-  /** Refuse archives whose files add up to more than this many bytes (they are held in memory). Default 2 GiB. */
+  /** Refuse archives whose file contents plus 512 bytes per entry exceed this (all held in memory). Default 2 GiB. */
   maxUnpackedBytes?: number;
   /** Name of the archive, for error messages. */
   label?: string;
@@ -63,6 +63,9 @@ export async function readTarTree(input: Readable | AsyncIterable<Buffer>, opts:
       const header = source.header as unknown as RawHeader;
       const path = entryPath(header.name, header.pax?.path !== undefined);
       const where = `${label}: entry '${printable(path)}'`;
+      // Count each entry's 512-byte header too, so an archive of millions of empty entries is bounded as well.
+      total += 512 + (header.type === 'file' || header.type === 'contiguous-file' ? (header.size ?? 0) : 0);
+      if (total > limit) throw new UserError(`${label}: unpacked archive exceeds ${limit} bytes (it is held in memory); raise the limit to hash it`);
       switch (header.type) {
         case 'directory': {
           await drain(entry);
@@ -76,8 +79,6 @@ export async function readTarTree(input: Readable | AsyncIterable<Buffer>, opts:
         case 'file':
         case 'contiguous-file': {
           const size = header.size ?? 0;
-          total += size;
-          if (total > limit) throw new UserError(`${label}: unpacked contents exceed ${limit} bytes (held in memory); raise the limit to hash it`);
           const contents = await readAll(entry, size);
           place(root, path, { kind: 'regular', executable: ((header.mode ?? 0) & 0o100) !== 0, contents }, where);
           break;

@@ -52,9 +52,11 @@ describe('tarballs made by real tools (oracle: nix-prefetch-url --unpack)', () =
     ['plain', 'cf', '.tar'],
     ['xz', 'cJf', '.tar.xz'],
     ['bzip2', 'cjf', '.tar.bz2'],
+    ['zstd', '--zstd -cf', '.tar.zst'],
   ])('GNU tar, %s, with one top-level directory (stripped)', async (_kind, flags, ext) => {
     const file = path.join(dir, `proj${ext}`);
-    execFileSync('tar', ['-C', dir, `-${flags}`, file, 'proj']);
+    const opts = flags.startsWith('--') ? flags.split(' ') : [`-${flags}`];
+    execFileSync('tar', ['-C', dir, ...opts, file, 'proj']);
     await expectSameAsNix(file);
     const r = await ours(file);
     expect(r.stripped).toBe(true);
@@ -155,6 +157,11 @@ describe('unsafe or unrepresentable archives are refused with a clear one-line e
     expect(nixPrefetchUrl(pathToFileURL(file).href, true).error !== undefined).toBe(nixRefusesToo);
   });
 
+  test('an empty file and an all-zero tar are an empty directory, as for Nix', async () => {
+    await expectSameAsNix(save(Buffer.alloc(0)));
+    await expectSameAsNix(save(Buffer.alloc(1024)));
+  });
+
   test('zip, truncated gzip and non-archives', async () => {
     const zip = save(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0]), '.zip');
     await expect(ours(zip)).rejects.toThrow(/zip archives are not supported/);
@@ -163,10 +170,21 @@ describe('unsafe or unrepresentable archives are refused with a clear one-line e
     await expect(ours(save(Buffer.from('just some text, not a tarball at all '.repeat(40)), '.txt'))).rejects.toThrow(/not a valid tar archive/);
   });
 
+  test('xz through the system tool: a truncated stream is an error, an early refusal stops the tool', async () => {
+    const xz = (b: Buffer): Buffer => execFileSync('xz', ['-c'], { input: b });
+    const full = xz(await packTar([{ name: 'top/a', data: 'x'.repeat(200000) }, { name: 'top/b', data: 'y' }]));
+    await expect(ours(save(full.subarray(0, full.length - 40), '.tar.xz'))).rejects.toThrow(/xz data is corrupt or truncated/);
+    const evil = xz(await packTar([{ name: '../evil', data: 'x' }, ...Array.from({ length: 50 }, (_, i) => ({ name: `top/f${i}`, data: 'z'.repeat(50000 + i) }))]));
+    await expect(ours(save(evil, '.tar.xz'))).rejects.toThrow(/escapes the archive root/);
+  });
+
   test('the in-memory size limit is enforced', async () => {
     const file = save(await packTar([{ name: 'top/a', data: 'x'.repeat(5000) }, { name: 'top/b', data: 'y'.repeat(5000) }]));
-    await expect(ours(file, { maxUnpackedBytes: 8000 })).rejects.toThrow(/exceed 8000 bytes/);
-    expect((await ours(file, { maxUnpackedBytes: 10000 })).hash.base32).toBe(nixPrefetchUrl(pathToFileURL(file).href, true).hash);
+    await expect(ours(file, { maxUnpackedBytes: 8000 })).rejects.toThrow(/exceeds 8000 bytes/);
+    // many empty entries count too (512 bytes each)
+    const many = save(gzipSync(await packTar(Array.from({ length: 100 }, (_, i) => ({ name: `top/d${i}/`, type: 'directory' as const })))), '.tar.gz');
+    await expect(ours(many, { maxUnpackedBytes: 50 * 512 })).rejects.toThrow(/exceeds 25600 bytes/);
+    expect((await ours(file, { maxUnpackedBytes: 12000 })).hash.base32).toBe(nixPrefetchUrl(pathToFileURL(file).href, true).hash);
   });
 
   test('the bytes of a real tarball are not altered by reading (sanity: file unchanged)', () => {
