@@ -38,6 +38,21 @@ export const check: RuleCheck = (file, ctx) => {
       );
     }
   }
+  for (const node of file.lockNodes ?? []) {
+    for (const [fields, spans, which] of [
+      [node.locked, node.lockedSpans, 'locked'],
+      [node.original, node.originalSpans, 'original'],
+    ] as const) {
+      const url = fields?.get('url');
+      if (typeof url !== 'string' || !isPlainHttp(url)) continue;
+      const hashed = node.locked?.has('narHash') ?? false;
+      out.push({
+        span: spans.get('url') ?? node.span,
+        severity: hashed ? 'low' : 'high',
+        message: `flake.lock ${which} URL of input ${node.inputPath.join('/') || node.id} uses plain HTTP (${url})${hashed ? '; the locked narHash still protects the content' : ''}`,
+      });
+    }
+  }
   for (const entry of file.sources ?? []) {
     for (const field of ['url', 'repository', 'url_template']) {
       const url = entry.fields.get(field);
