@@ -246,6 +246,12 @@ ${repoBlock}
     expect(r.out.map((v) => v.verified)).toEqual([true, false, true, true, true]);
     expect(r.out.every((v) => v.policy!.trustRoot !== 'outside')).toBe(true);
     expect(r.out.some((v) => v.rev === c.old)).toBe(false);
+    // --limit verifies fewer commits but still judges descent over the whole path to the root.
+    const limited = verify(p, '--first-parent', '--limit', '2', c.carolSolo);
+    expect(limited.out.map((v) => [v.rev, v.policy!.trustRoot])).toEqual([
+      [c.carolSolo, 'descendant'],
+      [c.platformOnly, 'descendant'],
+    ]);
     // A commit before the root is outside the policy: never "verified".
     const before = verify(p, c.old);
     expect(before.out[0]).toMatchObject({ verified: false, reason: 'outside-trust-root' });

@@ -10,7 +10,7 @@ import { loadKeySet, type KeySet, type KeySetSources } from '../keyset.js';
 import { selectRepository, signerIndex, type RepositoryPolicy, type TrustPolicy } from '../policy.js';
 import { classifyTrustRoot, evaluateCommit, type CommitEvaluation, type RootStatus, type SignedCommit } from '../quorum.js';
 import type { SignatureVerdict, VerifyOptions } from '../types.js';
-import type { CommitSource } from './types.js';
+import type { CommitNode, CommitSource } from './types.js';
 import { verifyRawCommits } from './verify-pool.js';
 import type { RawCommit, VerifiedCommit } from './verify-raw.js';
 
@@ -83,7 +83,7 @@ export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyC
   const keys = await loadKeySet(keySources);
   const verifier: Verifier = { keys, keySources, opts: verifyOptionsFor(opts, repository), splitBlocks: policy !== undefined };
 
-  const targets = await selectTargets(opts, repository);
+  const { targets, graph } = await selectTargets(opts, repository);
   const root = repository?.trustRoot;
 
   // Read and verify every target (plus, for two-party rules, the commits merges bring in).
@@ -98,7 +98,14 @@ export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyC
     await readAndVerify(source, merged, verifier, signed);
   }
 
-  const rootStatus = root ? classifyTrustRoot(targets.map((t) => ({ oid: t.oid, parents: signed.get(t.oid)?.parents ?? [] })), root) : undefined;
+  // Descent is judged on the whole walked history (a --limit must not cut the path to the
+  // root); parents read from the commit objects themselves win over the listing's.
+  const rootStatus = root
+    ? classifyTrustRoot(
+        [...(graph ?? []), ...targets].map((n) => ({ oid: n.oid, parents: signed.get(n.oid)?.parents ?? (n as CommitNode).parents ?? [] })),
+        root,
+      )
+    : undefined;
   const index = policy ? signerIndex(policy) : undefined;
   const commits = targets.map((t): CommitReport => {
     const c = signed.get(t.oid)!;
@@ -146,14 +153,17 @@ function verifyOptionsFor(opts: VerifyCommitsOptions, repository: RepositoryPoli
   return { ...(opts.now ? { now: opts.now } : {}), ...(repository ? { ...repository.crypto } : {}) };
 }
 
-async function selectTargets(opts: VerifyCommitsOptions, repository: RepositoryPolicy | undefined): Promise<Target[]> {
+async function selectTargets(opts: VerifyCommitsOptions, repository: RepositoryPolicy | undefined): Promise<{ targets: Target[]; graph?: CommitNode[] }> {
   const { source } = opts;
   const firstParent = opts.firstParent ?? false;
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UserError(`--limit wants a positive integer, got ${opts.limit}`);
   if (opts.range) {
     if (opts.revs?.length) throw new UserError('give either revisions or --range, not both');
     const { tips, exclude } = await source.resolveRange(opts.range);
-    return (await source.walk({ tips, exclude, firstParent, limit: opts.limit })).map((n) => ({ oid: n.oid }));
+    const root = repository?.trustRoot;
+    // With a trust root the whole range is listed so descent can be judged; only `limit` are verified.
+    const walked = await source.walk({ tips, exclude, firstParent, limit: root ? undefined : opts.limit });
+    return { targets: walked.slice(0, opts.limit ?? walked.length).map((n) => ({ oid: n.oid })), graph: root ? walked : undefined };
   }
   const revs = opts.revs?.length ? opts.revs : [repository?.branch ?? 'HEAD'];
   const resolved = await Promise.all(revs.map(async (r) => ({ oid: await source.resolve(r), requested: r })));
@@ -161,20 +171,22 @@ async function selectTargets(opts: VerifyCommitsOptions, repository: RepositoryP
   if (root) {
     // History since the trust root must satisfy the policy, not just the tip.
     const out: Target[] = [];
+    const graph: CommitNode[] = [];
     for (const t of resolved) {
-      const walked = t.oid === root ? [] : await source.walk({ tips: [t.oid], exclude: [root], firstParent, limit: opts.limit });
+      const walked = t.oid === root ? [] : await source.walk({ tips: [t.oid], exclude: [root], firstParent });
+      graph.push(...walked);
       // Nothing between: the revision is the root itself or older than it.
       if (walked.length === 0) out.push(t);
-      for (const n of walked) out.push(n.oid === t.oid ? t : { oid: n.oid });
+      for (const n of walked.slice(0, opts.limit ?? walked.length)) out.push(n.oid === t.oid ? t : { oid: n.oid });
     }
-    return dedupe(out);
+    return { targets: dedupe(out), graph };
   }
   if (firstParent || opts.limit !== undefined) {
     const walked = await source.walk({ tips: resolved.map((t) => t.oid), exclude: [], firstParent, limit: opts.limit });
     const requested = new Map(resolved.map((t) => [t.oid, t.requested]));
-    return walked.map((n) => ({ oid: n.oid, ...(requested.has(n.oid) ? { requested: requested.get(n.oid) } : {}) }));
+    return { targets: walked.map((n) => ({ oid: n.oid, ...(requested.has(n.oid) ? { requested: requested.get(n.oid) } : {}) })) };
   }
-  return dedupe(resolved);
+  return { targets: dedupe(resolved) };
 }
 
 function dedupe(targets: Target[]): Target[] {
