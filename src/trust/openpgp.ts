@@ -163,7 +163,9 @@ async function verifyWithCert(
 
 async function canSign(key: openpgp.PublicKey, signingKey: openpgp.PublicKey | openpgp.Subkey, date: Date): Promise<{ ok: boolean; why?: string }> {
   try {
-    await key.getSigningKey(signingKey.getKeyID(), date, undefined, PERMISSIVE_CONFIG);
+    const usable = await key.getSigningKey(signingKey.getKeyID(), date, undefined, PERMISSIVE_CONFIG);
+    // Key ids can collide; only the very key that made the signature counts.
+    if (usable.getFingerprint() !== signingKey.getFingerprint()) return { ok: false, why: 'another key with the same key id' };
     return { ok: true };
   } catch (e) {
     return { ok: false, why: oneLine(e) };
