@@ -4,9 +4,10 @@
  * channel lookups, imports, flake inputs and comments.
  */
 import path from 'node:path';
-import type { SyntaxNode } from 'tree-sitter';
+import type { SNode } from '../syntax/node.js';
 import { LineIndex, type Span } from '../core/span.js';
 import { parseNix } from '../syntax/nix.js';
+import { LiteNode, LiteParseError, parseNixLite } from '../syntax/nix-lite.js';
 import { parseNixConf } from '../syntax/nixconf.js';
 import { decodeString, INTERPOLATION } from './nix-strings.js';
 import {
@@ -48,10 +49,46 @@ export interface NixFileInput {
   text: string;
 }
 
-export function modelNixFile(input: NixFileInput): FileModel {
+export interface NixModelOptions {
+  /**
+   * Which tree the model reads. 'auto' (default): the light tree when the light
+   * parser accepts the file, else tree-sitter's (recovered) tree. 'tree-sitter':
+   * always tree-sitter's (the differential tests compare both).
+   */
+  tree?: 'auto' | 'tree-sitter';
+  /** Also parse files that the light parser accepts with tree-sitter, and take its verdict. */
+  verifySyntax?: boolean;
+}
+
+/**
+ * Parses a .nix file for the model. The light parser (syntax/nix-lite.ts) is
+ * strict: what it accepts is valid Nix. What it rejects goes to tree-sitter
+ * (syntax/nix.ts), which decides whether there is a syntax error and where;
+ * the light parser's own definite errors (trailing slash in a path, duplicate
+ * attribute, `a == b == c`) count when tree-sitter's grammar is more lenient.
+ */
+function parseForModel(text: string, opts: NixModelOptions): { root: SNode; error?: { message: string; startOffset: number; endOffset: number } } {
+  let lite: SNode | undefined;
+  let liteError: LiteParseError | undefined;
+  if (opts.tree !== 'tree-sitter') {
+    try {
+      lite = parseNixLite(text);
+    } catch (err) {
+      if (!(err instanceof LiteParseError)) throw err;
+      liteError = err;
+    }
+  }
+  if (lite && !opts.verifySyntax) return { root: lite };
+  const parsed = parseNix(text);
+  if (parsed.error) return { root: lite ?? parsed.tree.rootNode, error: parsed.error };
+  if (liteError?.definite) return { root: parsed.tree.rootNode, error: { message: liteError.message, startOffset: liteError.offset, endOffset: liteError.endOffset } };
+  return { root: lite ?? parsed.tree.rootNode };
+}
+
+export function modelNixFile(input: NixFileInput, opts: NixModelOptions = {}): FileModel {
   const { file, absPath, text } = input;
   const lines = new LineIndex(text);
-  const parsed = parseNix(text);
+  const parsed = parseForModel(text, opts);
   const ctx: Ctx = {
     file,
     absPath,
@@ -65,7 +102,8 @@ export function modelNixFile(input: NixFileInput): FileModel {
     extraOptions: [],
     seenImports: new Set(),
   };
-  const root = parsed.tree.rootNode;
+  const root = parsed.root;
+  if (root instanceof LiteNode) ctx.boundNames = root.boundNames;
   const top = root.childForFieldName('expression');
 
   collectByType(ctx, root);
@@ -96,7 +134,7 @@ export function modelNixFile(input: NixFileInput): FileModel {
 // ---------------------------------------------------------------------------
 // Things found anywhere in the tree: comments, channels, fetchers, imports.
 
-function collectByType(ctx: Ctx, root: SyntaxNode): void {
+function collectByType(ctx: Ctx, root: SNode): void {
   for (const n of root.descendantsOfType(['comment', 'spath_expression', 'apply_expression'])) {
     switch (n.type) {
       case 'comment':
@@ -112,7 +150,7 @@ function collectByType(ctx: Ctx, root: SyntaxNode): void {
   }
 }
 
-function applyFacts(ctx: Ctx, n: SyntaxNode): void {
+function applyFacts(ctx: Ctx, n: SNode): void {
   const fn = n.childForFieldName('function');
   const arg = n.childForFieldName('argument');
   if (!fn || !arg) return;
@@ -127,7 +165,7 @@ function applyFacts(ctx: Ctx, n: SyntaxNode): void {
   }
 }
 
-function fetchCall(ctx: Ctx, call: SyntaxNode, fn: SyntaxNode, argNode: SyntaxNode, parts: string[]): FetchCall {
+function fetchCall(ctx: Ctx, call: SNode, fn: SNode, argNode: SNode, parts: string[]): FetchCall {
   const name = parts[parts.length - 1] as FetcherName;
   const builtin = parts.length === 1 ? GLOBAL_BUILTIN_FETCHERS.has(name) : parts.length === 2 && parts[0] === 'builtins' && BUILTIN_FETCHERS.has(name);
   const args = new Map<string, StaticValue>();
@@ -146,7 +184,7 @@ function fetchCall(ctx: Ctx, call: SyntaxNode, fn: SyntaxNode, argNode: SyntaxNo
   return { fetcher: name, callee: textOf(ctx, fn), builtin, args, span: spanOf(ctx, call), argSpan: spanOf(ctx, argNode) };
 }
 
-function addImport(ctx: Ctx, n: SyntaxNode): void {
+function addImport(ctx: Ctx, n: SNode): void {
   if (n.type !== 'path_expression' && n.type !== 'hpath_expression') return;
   if (ctx.seenImports.has(n.startIndex)) return;
   ctx.seenImports.add(n.startIndex);
@@ -162,7 +200,7 @@ function addImport(ctx: Ctx, n: SyntaxNode): void {
 // Assignments: the module walk.
 
 /** Peels what does not change which attributes a module sets: parens, `let`, `with`, `assert`, a function's formals. */
-function peelStructure(n: SyntaxNode): SyntaxNode {
+function peelStructure(n: SNode): SNode {
   for (;;) {
     n = unparen(n);
     const t = n.type;
@@ -181,7 +219,7 @@ function peelStructure(n: SyntaxNode): SyntaxNode {
  * `prefix`. `moduleRoot` says this expression is a whole module, whose leading
  * `config.` is dropped.
  */
-function walkModule(ctx: Ctx, node: SyntaxNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
+function walkModule(ctx: Ctx, node: SNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
   const n = peelStructure(node);
   const t = n.type;
   if (t === 'attrset_expression' || t === 'rec_attrset_expression') {
@@ -213,7 +251,7 @@ function walkModule(ctx: Ctx, node: SyntaxNode, prefix: string[], wrappers: Wrap
   }
 }
 
-function walkBindings(ctx: Ctx, attrset: SyntaxNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
+function walkBindings(ctx: Ctx, attrset: SNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
   const bs = bindingSet(attrset);
   if (!bs) return;
   for (const b of bs.namedChildren) {
@@ -243,7 +281,7 @@ function walkBindings(ctx: Ctx, attrset: SyntaxNode, prefix: string[], wrappers:
 }
 
 /** One `path = value;`: recurse into attrset values, record everything else as a leaf. */
-function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SyntaxNode, binding: SyntaxNode, keyNode: SyntaxNode, wrappers: Wrapper[]): void {
+function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: SNode, keyNode: SNode, wrappers: Wrapper[]): void {
   let v = unparen(valueNode);
   const ws = [...wrappers];
   for (;;) {
@@ -286,7 +324,7 @@ function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SyntaxNode, bindi
 }
 
 /** Elements of `imports = [ … ]` / `modules = [ … ]`: paths are imports, inline modules are walked. */
-function moduleList(ctx: Ctx, list: SyntaxNode, prefix: string[]): void {
+function moduleList(ctx: Ctx, list: SNode, prefix: string[]): void {
   for (const el of list.namedChildren) {
     if (el.type === 'comment') continue;
     const e = unparen(el);
@@ -299,7 +337,7 @@ function moduleList(ctx: Ctx, list: SyntaxNode, prefix: string[]): void {
 }
 
 /** In `nixpkgs.lib.nixosSystem { modules = [ … ]; }` and the like, walk the modules. */
-function findModuleLists(ctx: Ctx, apply: SyntaxNode): void {
+function findModuleLists(ctx: Ctx, apply: SNode): void {
   for (const a of flattenApply(apply).args) {
     const arg = peelStructure(a);
     if (arg.type !== 'attrset_expression' && arg.type !== 'rec_attrset_expression') continue;
@@ -322,9 +360,9 @@ function findModuleLists(ctx: Ctx, apply: SyntaxNode): void {
 // ---------------------------------------------------------------------------
 // nix.extraOptions: nix.conf syntax inside a Nix string.
 
-function extraOptionsSources(ctx: Ctx, v: SyntaxNode, fullPath: string[], binding: SyntaxNode, keyNode: SyntaxNode, wrappers: Wrapper[]): ExtraOptionsSource[] {
-  const strings: SyntaxNode[] = [];
-  const collect = (n: SyntaxNode, depth: number): void => {
+function extraOptionsSources(ctx: Ctx, v: SNode, fullPath: string[], binding: SNode, keyNode: SNode, wrappers: Wrapper[]): ExtraOptionsSource[] {
+  const strings: SNode[] = [];
+  const collect = (n: SNode, depth: number): void => {
     n = unparen(n);
     if (depth > 16) return;
     if (n.type === 'string_expression' || n.type === 'indented_string_expression') strings.push(n);
@@ -360,12 +398,12 @@ function extraOptionsSources(ctx: Ctx, v: SyntaxNode, fullPath: string[], bindin
 // ---------------------------------------------------------------------------
 // flake.nix
 
-function topAttrset(top: SyntaxNode): SyntaxNode | undefined {
+function topAttrset(top: SNode): SNode | undefined {
   const n = peelStructure(top);
   return n.type === 'attrset_expression' || n.type === 'rec_attrset_expression' ? n : undefined;
 }
 
-function topBindingSpans(ctx: Ctx, attrset: SyntaxNode, name: string): Span[] {
+function topBindingSpans(ctx: Ctx, attrset: SNode, name: string): Span[] {
   const out: Span[] = [];
   const bs = bindingSet(attrset);
   if (!bs) return out;
@@ -382,11 +420,11 @@ function within(inner: Span, outer: { startOffset: number; endOffset: number }):
 }
 
 /** flake.nix `inputs`, in every spelling: `inputs.x.url = …`, `inputs = { x.url = …; y = { … }; z.follows = …; }`. */
-function flakeInputs(ctx: Ctx, attrset: SyntaxNode): FlakeInput[] {
+function flakeInputs(ctx: Ctx, attrset: SNode): FlakeInput[] {
   // Each input's anchor: the outermost binding that names it.
   const anchors = new Map<string, Span[]>();
   const order: string[] = [];
-  const addAnchor = (name: string, b: SyntaxNode): void => {
+  const addAnchor = (name: string, b: SNode): void => {
     let list = anchors.get(name);
     if (!list) {
       list = [];

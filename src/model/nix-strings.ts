@@ -4,7 +4,7 @@
  * it came from, so facts found inside a string (nix.conf lines in
  * `nix.extraOptions`) can point at the file.
  */
-import type { SyntaxNode } from 'tree-sitter';
+import type { SNode } from '../syntax/node.js';
 
 /** Stands in the decoded text for each `${…}`; never produced by a literal. */
 export const INTERPOLATION = '\u0000';
@@ -29,9 +29,9 @@ function escapeChar(c: string): string {
 }
 
 /** Splits a string_expression or indented_string_expression into literal pieces, escapes and interpolations. */
-function tokens(node: SyntaxNode, text: string, indented: boolean): Token[] {
+function tokens(node: SNode, text: string, indented: boolean): Token[] {
   const out: Token[] = [];
-  const children = node.children;
+  const children = node.namedChildren;
   let first = true;
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
@@ -58,10 +58,12 @@ function tokens(node: SyntaxNode, text: string, indented: boolean): Token[] {
       else chars = escapeChar(raw.slice(1));
       out.push({ kind: 'escape', chars, offs: Array.from(chars, () => s) });
     } else if (t === 'dollar_escape') {
-      // `\$`, `''$`: the grammar gives the escape and then the `$` as a fragment.
+      // `\$`, `''$`: tree-sitter gives the escape and then the `$` as a fragment; nix-lite one node for both.
       first = false;
-      const next = children[i + 1];
-      if (next && next.type === 'string_fragment' && next.endIndex - next.startIndex === 1) i++;
+      if (text[e - 1] !== '$') {
+        const next = children[i + 1];
+        if (next && next.type === 'string_fragment' && next.endIndex - next.startIndex === 1) i++;
+      }
       out.push({ kind: 'escape', chars: '$', offs: [s] });
     } else if (t === 'interpolation') {
       first = false;
@@ -153,7 +155,7 @@ function stripIndentation(toks: Token[]): { chars: string[]; offs: number[] } {
 }
 
 /** Decodes a string_expression / indented_string_expression node. */
-export function decodeString(node: SyntaxNode, text: string): DecodedString {
+export function decodeString(node: SNode, text: string): DecodedString {
   const indented = node.type === 'indented_string_expression';
   const toks = tokens(node, text, indented);
   let chars: string[];
@@ -176,7 +178,7 @@ export function decodeString(node: SyntaxNode, text: string): DecodedString {
 }
 
 /** The value of a string node without interpolations, or undefined. */
-export function staticString(node: SyntaxNode, text: string): string | undefined {
+export function staticString(node: SNode, text: string): string | undefined {
   if (node.type !== 'string_expression' && node.type !== 'indented_string_expression') return undefined;
   const d = decodeString(node, text);
   return d.hasInterpolation ? undefined : d.value;

@@ -3,7 +3,7 @@
  * of known parts, simple `let` constants, and values under module-system
  * wrappers. Everything else is `unknown`. Nothing is evaluated.
  */
-import type { SyntaxNode } from 'tree-sitter';
+import type { SNode } from '../syntax/node.js';
 import type { LineIndex, Span } from '../core/span.js';
 import { decodeString } from './nix-strings.js';
 import type { StaticValue, Wrapper } from './types.js';
@@ -13,13 +13,15 @@ export interface NodeCtx {
   /** The original file text (offsets index into it). */
   text: string;
   lines: LineIndex;
+  /** Names bound by some `let` / `rec { }` of the file, when the parser knows them (a fast negative for resolveVariable). */
+  boundNames?: Set<string> | null;
 }
 
-export function spanOf(ctx: NodeCtx, n: SyntaxNode): Span {
+export function spanOf(ctx: NodeCtx, n: SNode): Span {
   return ctx.lines.span(ctx.file, n.startIndex, n.endIndex);
 }
 
-export function textOf(ctx: NodeCtx, n: SyntaxNode): string {
+export function textOf(ctx: NodeCtx, n: SNode): string {
   return ctx.text.slice(n.startIndex, n.endIndex);
 }
 
@@ -36,12 +38,12 @@ const WRAPPER_ARITY: Record<Wrapper, number> = {
 
 /** An application flattened: `f a b` → { fn: f, args: [a, b] }. */
 export interface Call {
-  fn: SyntaxNode;
-  args: SyntaxNode[];
+  fn: SNode;
+  args: SNode[];
 }
 
-export function flattenApply(node: SyntaxNode): Call {
-  const args: SyntaxNode[] = [];
+export function flattenApply(node: SNode): Call {
+  const args: SNode[] = [];
   let n = node;
   while (n.type === 'apply_expression') {
     const a = n.childForFieldName('argument');
@@ -54,7 +56,7 @@ export function flattenApply(node: SyntaxNode): Call {
 }
 
 /** `foo` or `a.b.foo` → ['foo'] / ['a','b','foo'] when every part is a plain identifier. */
-export function nameParts(ctx: NodeCtx, n: SyntaxNode): string[] | undefined {
+export function nameParts(ctx: NodeCtx, n: SNode): string[] | undefined {
   if (n.type === 'variable_expression') return [textOf(ctx, n)];
   if (n.type === 'select_expression') {
     if (n.childForFieldName('default')) return undefined;
@@ -72,7 +74,7 @@ export function nameParts(ctx: NodeCtx, n: SyntaxNode): string[] | undefined {
 }
 
 /** If `node` is a (fully applied) module-system wrapper call, its name and the call. */
-export function asWrapper(ctx: NodeCtx, node: SyntaxNode): { wrapper: Wrapper; call: Call } | undefined {
+export function asWrapper(ctx: NodeCtx, node: SNode): { wrapper: Wrapper; call: Call } | undefined {
   if (node.type !== 'apply_expression') return undefined;
   const call = flattenApply(node);
   const parts = nameParts(ctx, call.fn);
@@ -86,7 +88,7 @@ export function asWrapper(ctx: NodeCtx, node: SyntaxNode): { wrapper: Wrapper; c
   return { wrapper, call };
 }
 
-export function unparen(n: SyntaxNode): SyntaxNode {
+export function unparen(n: SNode): SNode {
   while (n.type === 'parenthesized_expression') {
     const e = n.childForFieldName('expression');
     if (!e) break;
@@ -96,7 +98,7 @@ export function unparen(n: SyntaxNode): SyntaxNode {
 }
 
 /** The attribute names of an attrpath; dynamic parts keep their source text (`${x}`). */
-export function attrpathParts(ctx: NodeCtx, ap: SyntaxNode): string[] {
+export function attrpathParts(ctx: NodeCtx, ap: SNode): string[] {
   const parts: string[] = [];
   for (const a of ap.namedChildren) {
     if (a.type === 'identifier') parts.push(textOf(ctx, a));
@@ -109,13 +111,14 @@ export function attrpathParts(ctx: NodeCtx, ap: SyntaxNode): string[] {
 }
 
 /** The binding_set of an attrset / rec attrset / let node, if any. */
-export function bindingSet(n: SyntaxNode): SyntaxNode | undefined {
+export function bindingSet(n: SNode): SNode | undefined {
   for (const c of n.namedChildren) if (c.type === 'binding_set') return c;
   return undefined;
 }
 
 /** For a bare identifier used as a value, the expression it is bound to by an enclosing `let` or `rec { }`. */
-export function resolveVariable(ctx: NodeCtx, node: SyntaxNode, name: string): SyntaxNode | undefined {
+export function resolveVariable(ctx: NodeCtx, node: SNode, name: string): SNode | undefined {
+  if (ctx.boundNames && !ctx.boundNames.has(name)) return undefined;
   let child = node;
   let p = node.parent;
   while (p) {
@@ -154,12 +157,12 @@ export function resolveVariable(ctx: NodeCtx, node: SyntaxNode, name: string): S
 
 const MAX_DEPTH = 24;
 
-export function unknown(ctx: NodeCtx, n: SyntaxNode): StaticValue {
+export function unknown(ctx: NodeCtx, n: SNode): StaticValue {
   return { kind: 'unknown', span: spanOf(ctx, n), text: textOf(ctx, n) };
 }
 
 /** The static value of an expression. */
-export function toStatic(ctx: NodeCtx, node: SyntaxNode, depth = 0): StaticValue {
+export function toStatic(ctx: NodeCtx, node: SNode, depth = 0): StaticValue {
   if (depth > MAX_DEPTH) return unknown(ctx, node);
   const n = node;
   switch (n.type) {
@@ -171,8 +174,8 @@ export function toStatic(ctx: NodeCtx, node: SyntaxNode, depth = 0): StaticValue
     case 'indented_string_expression': {
       const indented = n.type === 'indented_string_expression';
       // Fast path: "plain" with a single fragment.
-      if (!indented && n.childCount === 3 && n.child(1)!.type === 'string_fragment') {
-        return { kind: 'string', value: textOf(ctx, n.child(1)!), span: spanOf(ctx, n) };
+      if (!indented && n.namedChildCount === 1 && n.namedChildren[0]!.type === 'string_fragment') {
+        return { kind: 'string', value: textOf(ctx, n.namedChildren[0]!), span: spanOf(ctx, n) };
       }
       const d = decodeString(n, ctx.text);
       if (d.hasInterpolation) return unknown(ctx, n);
@@ -235,7 +238,7 @@ export function toStatic(ctx: NodeCtx, node: SyntaxNode, depth = 0): StaticValue
   }
 }
 
-function attrsValue(ctx: NodeCtx, n: SyntaxNode, depth: number): StaticValue {
+function attrsValue(ctx: NodeCtx, n: SNode, depth: number): StaticValue {
   const entries = new Map<string, StaticValue>();
   const span = spanOf(ctx, n);
   const bs = bindingSet(n);

@@ -183,6 +183,10 @@ export interface FileModel {
   parseProblems: ParseProblem[];
   /** Comments with their line, for inline suppressions (`# nixharden: ignore[NH003] why`). */
   comments: { line: number; text: string }[];
+  /** For a flake.nix: the `file` of the flake.lock beside it, when that was scanned too. */
+  flakeLockFile?: string;
+  /** For a flake.lock: the `file` of the flake.nix beside it, when that was scanned too. */
+  flakeNixFile?: string;
 }
 
 /** The whole scanned configuration: every file, with flake.nix/flake.lock pairs linked. */

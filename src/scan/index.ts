@@ -1,0 +1,219 @@
+/**
+ * The scan pipeline up to the model: discover → read → parse → model, across
+ * worker threads. Rules and reports take the ConfigModel from here.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ExitCode, UserError } from '../core/errors.js';
+import { discover, kindWhenWalking, toDisplayPath, type DiscoveredFile } from '../discover/index.js';
+import { kindOfPath } from '../discover/kind.js';
+import type { ConfigModel, FileModel } from '../model/types.js';
+import { decode, type Encoded } from './codec.js';
+import { processItem, type WorkItem, type WorkResult } from './model-file.js';
+
+export interface ScanOptions {
+  /** Worker threads to use (default: available parallelism); 1 models everything in this thread. */
+  jobs?: number;
+  /** Root that file paths are shown relative to (default: the given dir, a given file's dir, or the common ancestor). */
+  root?: string;
+  /**
+   * Parse every .nix file with tree-sitter too, not only those the light parser
+   * rejects (see model/nix-file.ts). Slower; for belt-and-braces runs.
+   */
+  verifySyntax?: boolean;
+}
+
+/** Below this many files, starting workers costs more than it saves. */
+const WORKER_THRESHOLD = 48;
+const BATCH = 32;
+
+function workerScript(): string | undefined {
+  // From dist/scan/index.js the compiled worker sits beside it. Under ts-jest
+  // this module is src/scan/index.ts and there is no runnable worker: callers
+  // get the in-thread path, which does the same work.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const p = path.join(here, 'worker.js');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+class Pool {
+  private readonly workers: Worker[] = [];
+  constructor(size: number, script: string) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(script);
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  /** Runs every item, each worker pulling the next batch when it is done. */
+  run(items: WorkItem[]): Promise<WorkResult[]> {
+    const results: WorkResult[] = [];
+    let next = 0;
+    return new Promise((resolve, reject) => {
+      let active = 0;
+      let failed = false;
+      const cleanups: (() => void)[] = [];
+      const finish = (err?: Error): void => {
+        if (failed) return;
+        if (err) failed = true;
+        if (err || (active === 0 && next >= items.length)) {
+          for (const c of cleanups) c();
+          if (err) reject(err);
+          else resolve(results);
+        }
+      };
+      const feed = (w: Worker): boolean => {
+        if (next >= items.length) return false;
+        const batch = items.slice(next, next + BATCH);
+        next += batch.length;
+        active++;
+        w.postMessage(batch);
+        return true;
+      };
+      for (const w of this.workers) {
+        const onMessage = (enc: Encoded): void => {
+          active--;
+          results.push(...(decode(enc) as WorkResult[]));
+          if (!feed(w)) finish();
+        };
+        const onError = (err: Error): void => finish(err);
+        w.on('message', onMessage);
+        w.on('error', onError);
+        cleanups.push(() => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+        });
+      }
+      let started = false;
+      for (const w of this.workers) started = feed(w) || started;
+      if (!started) finish();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export interface ModelRunner {
+  run(items: WorkItem[]): Promise<WorkResult[]>;
+  close(): Promise<void>;
+}
+
+function inThread(): ModelRunner {
+  return { run: async (items) => items.map(processItem), close: async () => {} };
+}
+
+function runnerFor(fileCount: number, jobs: number): ModelRunner {
+  const script = workerScript();
+  if (!script || jobs <= 1 || fileCount < WORKER_THRESHOLD) return inThread();
+  try {
+    return new Pool(Math.min(jobs, Math.ceil(fileCount / BATCH)), script);
+  } catch {
+    return inThread();
+  }
+}
+
+function problemModel(d: DiscoveredFile, message: string): FileModel {
+  return {
+    file: d.file,
+    absPath: d.absPath,
+    kind: d.kind,
+    text: '',
+    assignments: [],
+    settings: [],
+    fetches: [],
+    channels: [],
+    imports: [],
+    parseProblems: [{ message, span: { file: d.file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1, startOffset: 0, endOffset: 0 } }],
+    comments: [],
+  };
+}
+
+function isUnder(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Files that the scanned Nix files import (`imports = [ ./x.nix ]`, `import ./y`), inside the root, not yet scanned. */
+function importedFiles(models: FileModel[], root: string, known: Set<string>): DiscoveredFile[] {
+  const out: DiscoveredFile[] = [];
+  for (const m of models) {
+    for (const ref of m.imports) {
+      if (!ref.resolved) continue;
+      let target = ref.resolved;
+      try {
+        const st = fs.statSync(target);
+        if (st.isDirectory()) {
+          target = path.join(target, m.kind === 'nix' ? 'default.nix' : '');
+          if (!fs.statSync(target).isFile()) continue;
+        } else if (!st.isFile()) continue;
+      } catch {
+        continue;
+      }
+      if (known.has(target) || !isUnder(root, target)) continue;
+      const kind = m.kind === 'nix.conf' ? 'nix.conf' : (kindWhenWalking(target) ?? kindOfPath(target) ?? (m.kind === 'nix' ? 'nix' : undefined));
+      if (!kind) continue;
+      known.add(target);
+      out.push({ absPath: target, file: toDisplayPath(root, target), kind, explicit: false });
+    }
+  }
+  return out;
+}
+
+/** Links each flake.nix with the flake.lock beside it, when both were scanned. */
+function linkFlakes(files: FileModel[]): void {
+  const byPath = new Map(files.map((f) => [f.absPath, f]));
+  for (const f of files) {
+    if (path.basename(f.absPath) !== 'flake.nix') continue;
+    const lock = byPath.get(path.join(path.dirname(f.absPath), 'flake.lock'));
+    if (lock) {
+      f.flakeLockFile = lock.file;
+      lock.flakeNixFile = f.file;
+    }
+  }
+}
+
+/**
+ * Scans files and directories into a ConfigModel: discovery, then reading,
+ * parsing and modelling (in worker threads for larger trees), then the files
+ * that scanned modules import from inside the root. A path that does not
+ * exist, or an explicitly named file that cannot be read, is a UserError; a
+ * file found while walking that cannot be read becomes a ParseProblem on it.
+ */
+export async function loadConfigModel(paths: string[], opts: ScanOptions = {}): Promise<ConfigModel> {
+  const { root, files } = discover(paths, { root: opts.root });
+  const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
+  const runner = runnerFor(files.length, jobs);
+  const all: DiscoveredFile[] = [];
+  const models: FileModel[] = [];
+  const known = new Set(files.map((f) => f.absPath));
+  try {
+    let pending = files;
+    while (pending.length) {
+      const base = all.length;
+      all.push(...pending);
+      const items: WorkItem[] = pending.map((d, i) => ({ index: base + i, absPath: d.absPath, file: d.file, kind: d.kind, verifySyntax: opts.verifySyntax }));
+      const results = await runner.run(items);
+      const batch: FileModel[] = [];
+      for (const r of results) {
+        const d = all[r.index]!;
+        if (r.readError !== undefined) {
+          if (d.explicit) throw new UserError(r.readError === 'no such file or directory' ? r.readError : `cannot read: ${r.readError}`, ExitCode.Usage, d.file);
+          batch.push(problemModel(d, `cannot read file: ${r.readError}`));
+        } else if (r.model) batch.push(r.model);
+      }
+      models.push(...batch);
+      pending = importedFiles(batch, root, known);
+    }
+  } finally {
+    await runner.close();
+  }
+  models.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  linkFlakes(models);
+  return { root, files: models };
+}

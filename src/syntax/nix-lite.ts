@@ -1,0 +1,959 @@
+/**
+ * A fast Nix parser in plain JavaScript that builds a light tree with the same
+ * node types and field names as tree-sitter-nix (`binding`, `attrpath`,
+ * `apply_expression` with `function`/`argument`, …).
+ *
+ * Why: reading a tree-sitter tree from JavaScript costs a native call per node
+ * property and about 10 µs per node object, several times the parse itself, so
+ * modelling 10,000 files from tree-sitter nodes took ~20× Nix's own parser. The
+ * scan still parses every file with tree-sitter, which alone decides whether
+ * the file is valid Nix (src/syntax/nix.ts); this parser only builds the tree
+ * the model reads, in a fraction of that time. On anything it does not
+ * understand it throws, and the model falls back to tree-sitter's nodes.
+ *
+ * The lexer follows Nix's own (libexpr/lexer.l): longest match, first rule on
+ * ties, so `a/b` is a path, `x:y` a URI, `a-b` an identifier. Precedences
+ * follow libexpr/parser.y.
+ */
+import type { SNode } from './node.js';
+
+export class LiteParseError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    /**
+     * True when Nix itself rejects this (a path with a trailing slash, a
+     * duplicate attribute or formal, `a == b == c`), even where tree-sitter's
+     * grammar does not; false when the light parser merely gave up.
+     */
+    readonly definite = false,
+    readonly endOffset = offset,
+  ) {
+    super(message);
+  }
+}
+
+let nextId = 1;
+
+export class LiteNode implements SNode {
+  readonly id = nextId++;
+  parent: LiteNode | null = null;
+  namedChildren: LiteNode[] = [];
+  fields: Record<string, LiteNode> | null = null;
+  /** Only on the root: every comment of the file. */
+  comments: LiteNode[] | null = null;
+  /** Only on the root: the nodes of the INDEXED types, so descendantsOfType needs no walk. */
+  index: Map<string, LiteNode[]> | null = null;
+  /** Only on the root: every name bound by a `let` or `rec { }` (a variable not in it can't be a let constant). */
+  boundNames: Set<string> | null = null;
+
+  constructor(
+    readonly type: string,
+    public startIndex: number,
+    public endIndex: number,
+  ) {}
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  childForFieldName(name: string): LiteNode | null {
+    return this.fields?.[name] ?? null;
+  }
+
+  /** Adds a named child, optionally under a field name. */
+  add(child: LiteNode | null, field?: string): this {
+    if (!child) return this;
+    child.parent = this;
+    if (field) {
+      if (!this.fields) this.fields = {};
+      this.fields[field] = child;
+    }
+    // Operator tokens are reachable by field only, as tree-sitter's anonymous nodes are.
+    if (field !== 'operator') this.namedChildren.push(child);
+    return this;
+  }
+
+  descendantsOfType(types: string | string[]): LiteNode[] {
+    const list = typeof types === 'string' ? [types] : types;
+    if (this.index && list.every((t) => t === 'comment' || INDEXED.has(t))) {
+      const out: LiteNode[] = [];
+      for (const t of list) out.push(...(t === 'comment' ? this.comments ?? [] : this.index.get(t) ?? []));
+      // Document order: by start, outer node first.
+      return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    }
+    const want = new Set(list);
+    const out: LiteNode[] = [];
+    const stack: LiteNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n !== this && want.has(n.type)) out.push(n);
+      for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
+    }
+    if (want.has('comment') && this.comments) {
+      out.push(...this.comments);
+      out.sort((a, b) => a.startIndex - b.startIndex);
+    }
+    return out;
+  }
+}
+
+/** Node types the parser indexes as it builds them. */
+const INDEXED = new Set(['apply_expression', 'spath_expression']);
+
+// ---------------------------------------------------------------------------
+// Lexer
+
+type TokKind =
+  | 'id'
+  | 'int'
+  | 'float'
+  | 'path' // a path, or the start of one with `${` in it
+  | 'hpath'
+  | 'spath'
+  | 'uri'
+  | 'str' // `"`
+  | 'istr' // `''`
+  | 'dollar' // `${`
+  | 'op' // punctuation and operators
+  | 'kw'
+  | 'eof';
+
+interface Tok {
+  kind: TokKind;
+  text: string;
+  start: number;
+  end: number;
+}
+
+const KEYWORDS = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
+const OPS2 = new Set(['==', '!=', '<=', '>=', '&&', '||', '->', '//', '++']);
+/** [a-zA-Z0-9._-+] by char code. */
+const PATH_CHAR: boolean[] = [];
+for (const ch of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+') PATH_CHAR[ch.charCodeAt(0)] = true;
+/** [a-zA-Z0-9_'-] by char code. */
+const ID_CHAR: boolean[] = [];
+for (const ch of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-") ID_CHAR[ch.charCodeAt(0)] = true;
+const OPS1 = '{}[]();:.,=@?!+-*/<>';
+
+const RE_FLOAT = /(?:(?:[1-9][0-9]*\.[0-9]*)|(?:0?\.[0-9]+))(?:[Ee][+-]?[0-9]+)?/y;
+const RE_PATH = /[a-zA-Z0-9._\-+]*(?:\/[a-zA-Z0-9._\-+]+)+\/?/y;
+const RE_PATH_SEG_DOLLAR = /[a-zA-Z0-9._\-+]*\/\$\{/y;
+const RE_HPATH = /~(?:\/[a-zA-Z0-9._\-+]+)+\/?/y;
+const RE_HPATH_START_DOLLAR = /~\/\$\{/y;
+const RE_SPATH = /<[a-zA-Z0-9._\-+]+(?:\/[a-zA-Z0-9._\-+]+)*>/y;
+const RE_URI = /[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+/y;
+
+function matchAt(re: RegExp, text: string, pos: number): number {
+  re.lastIndex = pos;
+  const m = re.exec(text);
+  return m ? m[0].length : 0;
+}
+
+class Lexer {
+  pos = 0;
+  /** False while looking ahead: comments are recorded when really passed. */
+  recording = true;
+  readonly comments: LiteNode[] = [];
+  private seenComments = 0;
+  constructor(readonly text: string) {}
+
+  /** Skips whitespace and comments (recording each comment once). */
+  skip(): void {
+    const t = this.text;
+    for (;;) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 32 || c === 10 || c === 9 || c === 13) {
+        this.pos++;
+      } else if (c === 35 /* # */) {
+        const s = this.pos;
+        let e = t.indexOf('\n', s);
+        if (e === -1) e = t.length;
+        if (t.charCodeAt(e - 1) === 13) e--;
+        this.comment(s, e);
+        this.pos = e;
+      } else if (c === 47 /* / */ && t.charCodeAt(this.pos + 1) === 42 /* * */) {
+        const s = this.pos;
+        const e = t.indexOf('*/', s + 2);
+        if (e === -1) throw new LiteParseError('unterminated comment', s);
+        this.comment(s, e + 2);
+        this.pos = e + 2;
+      } else return;
+    }
+  }
+
+  private comment(s: number, e: number): void {
+    // Lookahead re-lexes; record a comment only the first time it is passed.
+    if (this.recording && s >= this.seenComments) {
+      this.comments.push(new LiteNode('comment', s, e));
+      this.seenComments = e;
+    }
+  }
+
+  next(): Tok {
+    this.skip();
+    const t = this.text;
+    const s = this.pos;
+    if (s >= t.length) return { kind: 'eof', text: '', start: s, end: s };
+    const code = t.charCodeAt(s);
+    const c = t[s]!;
+    // Longest match among the token rules, first rule on ties (as flex does).
+    let kind: TokKind = 'op';
+    let len = 0;
+    const isLetter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+    const isDigit = code >= 48 && code <= 57;
+    if (isLetter || code === 95 /* _ */) {
+      let i = s + 1;
+      while (i < t.length && ID_CHAR[t.charCodeAt(i)]) i++;
+      len = i - s;
+      kind = 'id';
+    } else if (isDigit) {
+      let i = s + 1;
+      while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+      len = i - s;
+      kind = 'int';
+    }
+    if ((isDigit && t.charCodeAt(s + len) === 46) || (code === 46 && t.charCodeAt(s + 1) >= 48 && t.charCodeAt(s + 1) <= 57)) {
+      const l = matchAt(RE_FLOAT, t, s);
+      if (l > len) {
+        len = l;
+        kind = 'float';
+      }
+    }
+    if (len === 0 || kind !== 'op') {
+      // A path needs a `/` after a run of path characters; a URI a `:` after its scheme.
+      let i = s + len;
+      while (i < t.length && PATH_CHAR[t.charCodeAt(i)]) i++;
+      const after = t.charCodeAt(i);
+      if (after === 47 /* / */ && (len > 0 || PATH_CHAR[code])) {
+        const l = Math.max(matchAt(RE_PATH_SEG_DOLLAR, t, s), matchAt(RE_PATH, t, s));
+        if (l > len) {
+          len = l;
+          kind = 'path';
+        }
+      } else if (after === 58 /* : */ && isLetter) {
+        const l = matchAt(RE_URI, t, s);
+        if (l > len) {
+          len = l;
+          kind = 'uri';
+        }
+      }
+    }
+    if (len === 0) {
+      switch (c) {
+        case '$':
+          if (t[s + 1] === '{') {
+            kind = 'dollar';
+            len = 2;
+          }
+          break;
+        case '"':
+          kind = 'str';
+          len = 1;
+          break;
+        case "'":
+          if (t[s + 1] === "'") {
+            kind = 'istr';
+            len = 2;
+          }
+          break;
+        case '~':
+          len = Math.max(matchAt(RE_HPATH_START_DOLLAR, t, s), matchAt(RE_HPATH, t, s));
+          kind = 'hpath';
+          break;
+        case '<':
+          len = matchAt(RE_SPATH, t, s);
+          kind = 'spath';
+          break;
+        case '/':
+          if (t[s + 1] !== '/') {
+            len = Math.max(matchAt(RE_PATH_SEG_DOLLAR, t, s), matchAt(RE_PATH, t, s));
+            kind = 'path';
+          }
+          break;
+      }
+      if (len === 0) {
+        kind = 'op';
+        if (t.startsWith('...', s)) len = 3;
+        else if (OPS2.has(t.slice(s, s + 2))) len = 2;
+        else if (OPS1.includes(c)) len = 1;
+        else throw new LiteParseError(`unexpected character '${c}'`, s);
+      }
+    }
+    let text = t.slice(s, s + len);
+    if (kind === 'id' && KEYWORDS.has(text)) kind = 'kw';
+    if ((kind === 'path' || kind === 'hpath') && text.endsWith('${')) {
+      // A path with interpolation: the token is only its first literal part.
+      len -= 2;
+      text = text.slice(0, -2);
+    }
+    this.pos = s + len;
+    return { kind, text, start: s, end: s + len };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Parser
+
+/** Binary operators: precedence (higher binds tighter) and associativity, from parser.y. */
+const BINARY: Record<string, [number, 'left' | 'right' | 'none']> = {
+  '->': [1, 'right'],
+  '||': [2, 'left'],
+  '&&': [3, 'left'],
+  '==': [4, 'none'],
+  '!=': [4, 'none'],
+  '<': [5, 'none'],
+  '>': [5, 'none'],
+  '<=': [5, 'none'],
+  '>=': [5, 'none'],
+  '//': [6, 'right'],
+  // 7: prefix `!`
+  '+': [8, 'left'],
+  '-': [8, 'left'],
+  '*': [9, 'left'],
+  '/': [9, 'left'],
+  '++': [10, 'right'],
+  '?': [11, 'none'],
+};
+const NOT_PREC = 7;
+
+class Parser {
+  private readonly lx: Lexer;
+  private tok: Tok;
+  private depth = 0;
+
+  constructor(private readonly text: string) {
+    this.lx = new Lexer(text);
+    this.tok = this.lx.next();
+  }
+
+  private fail(msg: string, at = this.tok.start): never {
+    throw new LiteParseError(msg, at);
+  }
+
+  private advance(): Tok {
+    const t = this.tok;
+    this.tok = this.lx.next();
+    return t;
+  }
+
+  private is(text: string): boolean {
+    return (this.tok.kind === 'op' || this.tok.kind === 'kw') && this.tok.text === text;
+  }
+
+  private expect(text: string): Tok {
+    if (!this.is(text)) this.fail(`expected '${text}'`);
+    return this.advance();
+  }
+
+  /** Looks at the tokens after the current one without consuming them. */
+  private peek(n: number): Tok[] {
+    const savePos = this.lx.pos;
+    const out: Tok[] = [];
+    this.lx.recording = false;
+    try {
+      for (let i = 0; i < n; i++) out.push(this.lx.next());
+    } catch (err) {
+      if (!(err instanceof LiteParseError)) throw err;
+      while (out.length < n) out.push({ kind: 'eof', text: '', start: this.lx.pos, end: this.lx.pos });
+    } finally {
+      this.lx.pos = savePos;
+      this.lx.recording = true;
+    }
+    return out;
+  }
+
+  private readonly boundNames = new Set<string>();
+
+  private bind(bs: LiteNode | null): void {
+    if (!bs) return;
+    for (const b of bs.namedChildren) {
+      if (b.type === 'binding') {
+        const first = b.fields!.attrpath!.namedChildren[0]!;
+        this.boundNames.add(this.text.slice(first.startIndex, first.endIndex));
+      } else {
+        for (const a of b.fields!.attrs!.namedChildren) this.boundNames.add(this.text.slice(a.startIndex, a.endIndex));
+      }
+    }
+  }
+
+  private readonly index = new Map<string, LiteNode[]>([...INDEXED].map((t) => [t, []]));
+
+  private node(type: string, start: number, end: number): LiteNode {
+    const n = new LiteNode(type, start, end);
+    this.index.get(type)?.push(n);
+    return n;
+  }
+
+  private leaf(type: string, t: Tok): LiteNode {
+    return this.node(type, t.start, t.end);
+  }
+
+  parseFile(): LiteNode {
+    const root = this.node('source_code', 0, this.text.length);
+    if (this.tok.kind !== 'eof') root.add(this.expr(), 'expression');
+    if (this.tok.kind !== 'eof') this.fail('expected end of file');
+    root.comments = this.lx.comments;
+    root.index = this.index;
+    root.boundNames = this.boundNames;
+    return root;
+  }
+
+  private enter(): void {
+    if (++this.depth > 2000) this.fail('nested too deeply');
+  }
+
+  /** expr_function */
+  expr(): LiteNode {
+    this.enter();
+    try {
+      return this.exprFunction();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprFunction(): LiteNode {
+    const t = this.tok;
+    if (t.kind === 'id' && this.mayFollow(t.end, ':@')) {
+      const [n1] = this.peek(1);
+      if (n1!.kind === 'op' && n1!.text === ':') {
+        this.advance();
+        this.advance();
+        const body = this.expr();
+        return this.node('function_expression', t.start, body.endIndex).add(this.leaf('identifier', t), 'universal').add(body, 'body');
+      }
+      if (n1!.kind === 'op' && n1!.text === '@') {
+        this.advance();
+        this.advance();
+        const formals = this.formals();
+        this.expect(':');
+        const body = this.expr();
+        return this.node('function_expression', t.start, body.endIndex).add(this.leaf('identifier', t), 'universal').add(formals, 'formals').add(body, 'body');
+      }
+    }
+    if (this.is('{') && this.looksLikeFormals()) {
+      const formals = this.formals();
+      let universal: LiteNode | null = null;
+      if (this.is('@')) {
+        this.advance();
+        if (this.tok.kind !== 'id') this.fail('expected an identifier after @');
+        universal = this.leaf('identifier', this.advance());
+      }
+      this.expect(':');
+      const body = this.expr();
+      const fn = this.node('function_expression', t.start, body.endIndex).add(formals, 'formals');
+      return fn.add(universal, 'universal').add(body, 'body');
+    }
+    if (this.is('assert') || this.is('with')) {
+      const kw = this.advance();
+      const e = this.expr();
+      this.expect(';');
+      const body = this.expr();
+      const n = this.node(kw.text === 'assert' ? 'assert_expression' : 'with_expression', kw.start, body.endIndex);
+      return n.add(e, kw.text === 'assert' ? 'condition' : 'environment').add(body, 'body');
+    }
+    if (this.is('let') && !this.peekIs('{')) {
+      const kw = this.advance();
+      const bs = this.bindings('in');
+      this.bind(bs);
+      this.expect('in');
+      const body = this.expr();
+      return this.node('let_expression', kw.start, body.endIndex).add(bs).add(body, 'body');
+    }
+    if (this.is('if')) {
+      const kw = this.advance();
+      const c = this.expr();
+      this.expect('then');
+      const a = this.expr();
+      this.expect('else');
+      const b = this.expr();
+      return this.node('if_expression', kw.start, b.endIndex).add(c, 'condition').add(a, 'consequence').add(b, 'alternative');
+    }
+    return this.op(0);
+  }
+
+  private peekIs(text: string): boolean {
+    const [n] = this.peek(1);
+    return (n!.kind === 'op' || n!.kind === 'kw') && n!.text === text;
+  }
+
+  /**
+   * Cheap lookahead: could the next token start with one of `chars`? False only
+   * when it surely can't (a comment after `pos` means "maybe").
+   */
+  private mayFollow(pos: number, chars: string): boolean {
+    const t = this.text;
+    let i = pos;
+    for (;;) {
+      const c = t.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 9 || c === 13) i++;
+      else break;
+    }
+    const c = t[i];
+    if (c === undefined) return false;
+    return c === '#' || (c === '/' && t[i + 1] === '*') || chars.includes(c);
+  }
+
+  /** At `{`: formals (`{ a, b ? 1, ... }:`) rather than an attribute set? */
+  private looksLikeFormals(): boolean {
+    // Most `{` open attribute sets: `{ name = …` / `{ name.x = …` / `{ inherit …`.
+    const t = this.text;
+    let i = this.tok.end;
+    for (;;) {
+      const c = t.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 9 || c === 13) i++;
+      else break;
+    }
+    const c0 = t.charCodeAt(i);
+    if ((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95) {
+      let j = i + 1;
+      while (ID_CHAR[t.charCodeAt(j)]) j++;
+      if (t.slice(i, j) === 'inherit') return false;
+      while (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9 || t.charCodeAt(j) === 10 || t.charCodeAt(j) === 13) j++;
+      const d = t[j];
+      if (d === '=' && t[j + 1] !== '=') return false;
+      if (d === '.' && t[j + 1] !== '.') return false;
+      if (d === ',' || d === '?') return true;
+    } else if (c0 === 34 /* " */ || c0 === 36 /* $ */) return false;
+    const [a, b, c] = this.peek(3);
+    if (a!.kind === 'op' && a!.text === '}') return b!.kind === 'op' && (b!.text === ':' || b!.text === '@');
+    if (a!.kind === 'op' && a!.text === '...') return true;
+    if (a!.kind === 'id' || (a!.kind === 'kw' && a!.text === 'or')) {
+      if (b!.kind !== 'op') return false;
+      if (b!.text === ',' || b!.text === '?') return true;
+      if (b!.text === '}') return c!.kind === 'op' && (c!.text === ':' || c!.text === '@');
+    }
+    return false;
+  }
+
+  private formals(): LiteNode {
+    const open = this.expect('{');
+    const fs = this.node('formals', open.start, open.end);
+    const seen = new Set<string>();
+    for (;;) {
+      if (this.is('}')) break;
+      if (this.is('...')) {
+        fs.add(this.leaf('ellipses', this.advance()), 'ellipses');
+        if (!this.is('}')) throw new LiteParseError(`syntax error, unexpected '${this.tok.text}', expecting '}'`, this.tok.start, true, this.tok.end);
+        break;
+      } else if (this.tok.kind === 'id') {
+        const name = this.advance();
+        if (seen.has(name.text)) throw new LiteParseError(`duplicate formal function argument '${name.text}'`, name.start, true, name.end);
+        seen.add(name.text);
+        const f = this.node('formal', name.start, name.end).add(this.leaf('identifier', name), 'name');
+        if (this.is('?')) {
+          this.advance();
+          const d = this.expr();
+          f.add(d, 'default');
+          f.endIndex = d.endIndex;
+        }
+        fs.add(f);
+      } else this.fail('expected a formal argument');
+      if (this.is(',')) {
+        this.advance();
+        continue;
+      }
+      break;
+    }
+    fs.endIndex = this.expect('}').end;
+    return fs;
+  }
+
+  /** Bindings up to `close` (not consumed). */
+  private bindings(close: string): LiteNode | null {
+    let bs: LiteNode | null = null;
+    // Names set whole (`a = …;`, `inherit a;`) and names with nested paths (`a.b = …;`).
+    const whole = new Map<string, LiteNode>();
+    const nested = new Set<string>();
+    while (!this.is(close)) {
+      if (this.tok.kind === 'eof') this.fail(`expected '${close}'`);
+      const b = this.binding();
+      this.checkDuplicate(b, whole, nested);
+      if (!bs) bs = this.node('binding_set', b.startIndex, b.endIndex);
+      bs.add(b);
+      bs.endIndex = b.endIndex;
+    }
+    return bs;
+  }
+
+  /** Nix rejects `a = 1; a = 2;`, `inherit a; a = 1;` and `a = 1; a.b = 2;` (all at parse time). */
+  private checkDuplicate(b: LiteNode, whole: Map<string, LiteNode>, nested: Set<string>): void {
+    const names: { name: string; node: LiteNode; isNested: boolean }[] = [];
+    if (b.type === 'binding') {
+      const ap = b.fields!.attrpath!;
+      const first = ap.namedChildren[0]!;
+      if (first.type !== 'identifier') return;
+      names.push({ name: this.text.slice(first.startIndex, first.endIndex), node: first, isNested: ap.namedChildren.length > 1 });
+    } else {
+      for (const a of b.fields!.attrs!.namedChildren) if (a.type === 'identifier') names.push({ name: this.text.slice(a.startIndex, a.endIndex), node: a, isNested: false });
+    }
+    for (const { name, node, isNested } of names) {
+      const prev = whole.get(name);
+      const clash = isNested ? prev !== undefined && !isAttrsetValue(prev) : prev !== undefined || nested.has(name);
+      if (clash && !(isNested === false && nested.has(name) && isAttrsetValue(b))) {
+        throw new LiteParseError(`attribute '${name}' already defined`, node.startIndex, true, node.endIndex);
+      }
+      if (isNested) nested.add(name);
+      else whole.set(name, b);
+    }
+  }
+
+  private binding(): LiteNode {
+    if (this.is('inherit')) {
+      const kw = this.advance();
+      let from: LiteNode | null = null;
+      if (this.is('(')) {
+        this.advance();
+        from = this.expr();
+        this.expect(')');
+      }
+      const attrs = this.node('inherited_attrs', this.tok.start, this.tok.start);
+      while (!this.is(';')) {
+        const a = this.attr();
+        attrs.add(a, 'attr');
+        attrs.endIndex = a.endIndex;
+      }
+      const semi = this.expect(';');
+      const n = this.node(from ? 'inherit_from' : 'inherit', kw.start, semi.end);
+      if (from) n.add(from, 'expression');
+      return n.add(attrs, 'attrs');
+    }
+    const ap = this.attrpath();
+    this.expect('=');
+    const e = this.expr();
+    const semi = this.expect(';');
+    return this.node('binding', ap.startIndex, semi.end).add(ap, 'attrpath').add(e, 'expression');
+  }
+
+  private attrpath(): LiteNode {
+    const first = this.attr();
+    const ap = this.node('attrpath', first.startIndex, first.endIndex).add(first, 'attr');
+    while (this.is('.')) {
+      this.advance();
+      const a = this.attr();
+      ap.add(a, 'attr');
+      ap.endIndex = a.endIndex;
+    }
+    return ap;
+  }
+
+  private attr(): LiteNode {
+    const t = this.tok;
+    if (t.kind === 'id' || (t.kind === 'kw' && t.text === 'or')) return this.leaf('identifier', this.advance());
+    if (t.kind === 'str') return this.stringExpr();
+    if (t.kind === 'dollar') {
+      const n = this.interpolationFrom(t.start);
+      this.resync();
+      return n;
+    }
+    return this.fail('expected an attribute name');
+  }
+
+  /** Resumes normal lexing at the lexer's position (after a string, path or interpolation). */
+  private resync(): void {
+    this.tok = this.lx.next();
+  }
+
+  private op(minPrec: number): LiteNode {
+    let left = this.unary();
+    for (;;) {
+      const t = this.tok;
+      if (t.kind !== 'op') break;
+      const info = BINARY[t.text];
+      if (!info || info[0] < minPrec) break;
+      const [prec, assoc] = info;
+      const opTok = this.advance();
+      if (opTok.text === '?') {
+        const ap = this.attrpath();
+        left = this.node('has_attr_expression', left.startIndex, ap.endIndex).add(left, 'expression').add(this.leaf('?', opTok), 'operator').add(ap, 'attrpath');
+        continue;
+      }
+      const right = this.op(assoc === 'right' ? prec : prec + 1);
+      left = this.node('binary_expression', left.startIndex, right.endIndex).add(left, 'left').add(this.leaf(opTok.text, opTok), 'operator').add(right, 'right');
+      if (assoc === 'none' && this.tok.kind === 'op' && BINARY[this.tok.text]?.[0] === prec && this.tok.text !== '?') {
+        throw new LiteParseError(`syntax error, unexpected '${this.tok.text}'`, this.tok.start, true, this.tok.end);
+      }
+    }
+    return left;
+  }
+
+  private unary(): LiteNode {
+    if (this.is('!') || this.is('-')) {
+      const opTok = this.advance();
+      this.enter();
+      try {
+        const arg = opTok.text === '!' ? this.op(NOT_PREC + 1) : this.op(12);
+        return this.node('unary_expression', opTok.start, arg.endIndex).add(this.leaf(opTok.text, opTok), 'operator').add(arg, 'argument');
+      } finally {
+        this.depth--;
+      }
+    }
+    return this.app();
+  }
+
+  private startsSimple(): boolean {
+    const t = this.tok;
+    switch (t.kind) {
+      case 'id':
+      case 'int':
+      case 'float':
+      case 'path':
+      case 'hpath':
+      case 'spath':
+      case 'uri':
+      case 'str':
+      case 'istr':
+        return true;
+      case 'op':
+        return t.text === '(' || t.text === '{' || t.text === '[';
+      case 'kw':
+        return t.text === 'rec' || (t.text === 'let' && this.peekIs('{'));
+      default:
+        return false;
+    }
+  }
+
+  private app(): LiteNode {
+    let f = this.select();
+    while (this.startsSimple()) {
+      const a = this.select();
+      f = this.node('apply_expression', f.startIndex, a.endIndex).add(f, 'function').add(a, 'argument');
+    }
+    return f;
+  }
+
+  private select(): LiteNode {
+    const e = this.simple();
+    if (!this.is('.')) return e;
+    this.advance();
+    const ap = this.attrpath();
+    const n = this.node('select_expression', e.startIndex, ap.endIndex).add(e, 'expression').add(ap, 'attrpath');
+    if (this.is('or')) {
+      this.advance();
+      const d = this.select();
+      n.add(d, 'default');
+      n.endIndex = d.endIndex;
+    }
+    return n;
+  }
+
+  private simple(): LiteNode {
+    const t = this.tok;
+    switch (t.kind) {
+      case 'id':
+        this.advance();
+        return this.node('variable_expression', t.start, t.end).add(this.leaf('identifier', t), 'name');
+      case 'int':
+        this.advance();
+        return this.leaf('integer_expression', t);
+      case 'float':
+        this.advance();
+        return this.leaf('float_expression', t);
+      case 'spath':
+        this.advance();
+        return this.leaf('spath_expression', t);
+      case 'uri':
+        this.advance();
+        return this.leaf('uri_expression', t);
+      case 'path':
+      case 'hpath':
+        return this.pathExpr();
+      case 'str':
+        return this.stringExpr();
+      case 'istr':
+        return this.indentedStringExpr();
+      case 'kw':
+        if (t.text === 'rec' || t.text === 'let') {
+          const kw = this.advance();
+          this.expect('{');
+          const bs = this.bindings('}');
+          this.bind(bs);
+          const close = this.expect('}');
+          return this.node(t.text === 'rec' ? 'rec_attrset_expression' : 'let_attrset_expression', kw.start, close.end).add(bs);
+        }
+        break;
+      case 'op':
+        if (t.text === '(') {
+          this.advance();
+          const e = this.expr();
+          const close = this.expect(')');
+          return this.node('parenthesized_expression', t.start, close.end).add(e, 'expression');
+        }
+        if (t.text === '{') {
+          this.advance();
+          const bs = this.bindings('}');
+          const close = this.expect('}');
+          return this.node('attrset_expression', t.start, close.end).add(bs);
+        }
+        if (t.text === '[') {
+          this.advance();
+          const list = this.node('list_expression', t.start, t.end);
+          while (!this.is(']')) {
+            if (this.tok.kind === 'eof') this.fail("expected ']'");
+            list.add(this.select(), 'element');
+          }
+          list.endIndex = this.advance().end;
+          return list;
+        }
+        break;
+    }
+    return this.fail(`unexpected '${t.text || 'end of file'}'`);
+  }
+
+  private pathExpr(): LiteNode {
+    const t = this.tok;
+    if (t.text.endsWith('/') && !this.text.startsWith('${', t.end)) throw new LiteParseError('path has a trailing slash', t.start, true, t.end);
+    const n = this.node(t.kind === 'hpath' ? 'hpath_expression' : 'path_expression', t.start, t.end);
+    n.add(this.leaf('path_fragment', t));
+    const text = this.text;
+    // The lexer stopped before `${` if the path goes on with an interpolation.
+    let pos = t.end;
+    while (text.startsWith('${', pos)) {
+      const interp = this.interpolationFrom(pos);
+      n.add(interp);
+      pos = interp.endIndex;
+      const m = matchAt(/[a-zA-Z0-9._\-+/]+/y, text, pos);
+      if (m > 0) {
+        n.add(new LiteNode('path_fragment', pos, pos + m));
+        pos += m;
+      }
+    }
+    n.endIndex = pos;
+    this.lx.pos = pos;
+    this.resync();
+    return n;
+  }
+
+  /** `${ expr }` starting at `pos` (the `$`), leaving the lexer just past `}`. */
+  private interpolationFrom(pos: number): LiteNode {
+    this.lx.pos = pos + 2;
+    this.tok = this.lx.next();
+    const e = this.expr();
+    if (!this.is('}')) this.fail("expected '}'");
+    const end = this.tok.end;
+    this.lx.pos = end;
+    return this.node('interpolation', pos, end).add(e, 'expression');
+  }
+
+  private stringExpr(): LiteNode {
+    const open = this.tok;
+    const text = this.text;
+    const n = this.node('string_expression', open.start, open.end);
+    let pos = open.end;
+    let frag = pos;
+    const flush = (end: number): void => {
+      if (end > frag) n.add(new LiteNode('string_fragment', frag, end));
+    };
+    for (;;) {
+      if (pos >= text.length) this.fail('unterminated string', open.start);
+      const c = text.charCodeAt(pos);
+      if (c === 34 /* " */) {
+        flush(pos);
+        pos++;
+        break;
+      }
+      if (c === 92 /* \ */) {
+        flush(pos);
+        if (pos + 1 >= text.length) this.fail('unterminated string', open.start);
+        n.add(new LiteNode('escape_sequence', pos, pos + 2));
+        pos += 2;
+        frag = pos;
+        continue;
+      }
+      if (c === 36 /* $ */) {
+        const d = text.charCodeAt(pos + 1);
+        if (d === 123 /* { */) {
+          flush(pos);
+          const interp = this.interpolationFrom(pos);
+          n.add(interp);
+          pos = interp.endIndex;
+          frag = pos;
+          continue;
+        }
+        if (d === 36) {
+          pos += 2; // `$$` is literal, and so is a `{` after it
+          continue;
+        }
+      }
+      pos++;
+    }
+    n.endIndex = pos;
+    this.lx.pos = pos;
+    this.resync();
+    return n;
+  }
+
+  private indentedStringExpr(): LiteNode {
+    const open = this.tok;
+    const text = this.text;
+    const n = this.node('indented_string_expression', open.start, open.end);
+    let pos = open.end;
+    let frag = pos;
+    const flush = (end: number): void => {
+      if (end > frag) n.add(new LiteNode('string_fragment', frag, end));
+    };
+    for (;;) {
+      if (pos >= text.length) this.fail('unterminated indented string', open.start);
+      const c = text.charCodeAt(pos);
+      if (c === 39 /* ' */ && text.charCodeAt(pos + 1) === 39) {
+        const e = text[pos + 2];
+        if (e === '$') {
+          flush(pos);
+          n.add(new LiteNode('dollar_escape', pos, pos + 3));
+          pos += 3;
+          frag = pos;
+          continue;
+        }
+        if (e === "'") {
+          flush(pos);
+          n.add(new LiteNode('escape_sequence', pos, pos + 3));
+          pos += 3;
+          frag = pos;
+          continue;
+        }
+        if (e === '\\') {
+          flush(pos);
+          if (pos + 3 >= text.length) this.fail('unterminated indented string', open.start);
+          n.add(new LiteNode('escape_sequence', pos, pos + 4));
+          pos += 4;
+          frag = pos;
+          continue;
+        }
+        flush(pos);
+        pos += 2;
+        break;
+      }
+      if (c === 36 /* $ */) {
+        const d = text.charCodeAt(pos + 1);
+        if (d === 123) {
+          flush(pos);
+          const interp = this.interpolationFrom(pos);
+          n.add(interp);
+          pos = interp.endIndex;
+          frag = pos;
+          continue;
+        }
+        if (d === 36) {
+          pos += 2;
+          continue;
+        }
+      }
+      pos++;
+    }
+    n.endIndex = pos;
+    this.lx.pos = pos;
+    this.resync();
+    return n;
+  }
+}
+
+/** `a = { … };` (a plain attrset literal, which later `a.x = …` may extend). */
+function isAttrsetValue(b: LiteNode): boolean {
+  return b.type === 'binding' && b.fields!.expression!.type === 'attrset_expression';
+}
+
+/** Parses Nix into a light tree (tree-sitter-nix node types). Throws LiteParseError on input it can't parse. */
+export function parseNixLite(text: string): LiteNode {
+  return new Parser(text).parseFile();
+}
