@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { UserError } from '../../../src/core/errors.js';
+import { loadPolicy } from '../../../src/trust/policy.js';
 import { GitHubSource } from '../../../src/trust/sources/github.js';
 import { verifyCommits } from '../../../src/trust/sources/verify-commits.js';
 import { Fixture, splitSignature } from './fixture-repo.js';
@@ -109,6 +110,7 @@ let server: GitHubShapedServer;
 let api: string;
 let keyring: string;
 let allowed: string;
+let carolLine: string;
 const c: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -118,6 +120,7 @@ beforeAll(async () => {
   const carol = f.sshKey('carol');
   keyring = f.write('alice.asc', alice.armored);
   allowed = f.write('allowed_signers', `carol@example.org ${carol.line}\n`);
+  carolLine = carol.line;
   c.first = f.commit('first', { gpg: alice.fpr });
   for (let i = 0; i < 146; i++) f.commit(`filler ${i}`);
   c.ssh = f.commit('ssh signed', { ssh: carol });
@@ -174,6 +177,36 @@ test('rebuilds the exact raw objects and verifies them locally, ignoring verific
     [false, 'unknown-key'], // GitHub said verified: true
     [false, 'unsigned'],
   ]);
+});
+
+test('a policy with a trust root applies to GitHub history (owner/repo entry, walk stops at the root)', async () => {
+  const file = f.write(
+    'gh-policy.toml',
+    `version = 1
+[[signers]]
+id = "alice"
+keys = [{ path = "alice.asc" }]
+[[signers]]
+id = "carol"
+keys = ["${carolLine}"]
+[[repositories]]
+url = "https://github.com/Example/Project"
+trust-root = "${c.ssh}"
+[[repositories.rules]]
+type = "threshold"
+min = 1
+signers = ["alice", "carol"]
+`,
+  );
+  const { commits } = await verifyCommits({ source: source(), policy: await loadPolicy(file), revs: ['main'] });
+  expect(commits.map((v) => [v.rev, v.verified, v.policy!.trustRoot])).toEqual([
+    [c.unsigned, false, 'descendant'],
+    [c.gpg, true, 'descendant'],
+    [c.stranger, false, 'descendant'],
+    [c.ssh, true, 'root'],
+  ]);
+  expect(commits[2].policy!.rejected[0].reason).toBe('unknown-key');
+  expect(server.count('page=2')).toBe(0);
 });
 
 test('a payload that is not the requested commit is refused, never verified in its place', async () => {
