@@ -127,17 +127,19 @@ export class GpgHome {
     this.gpg(['--import'], { input: data });
   }
 
-  /** Detached armored signature over `data` by `key` (or a specific subkey with `keyId`!). */
+  /** Detached armored signature over `data` by exactly the key's signing (sub)key. `digest` e.g. 'SHA1'. */
   detachSign(key: GpgKey, data: Buffer, opts: { fakedTime?: Date; digest?: string } = {}): string {
     const digest = opts.digest ? ['--digest-algo', opts.digest] : [];
     return this.gpg(['--armor', '--detach-sign', '--local-user', `${key.signingFingerprint}!`, ...digest], { input: data, ...opts }).stdout;
   }
 
+  /** Primary fingerprints in this home (optionally of one user id). */
   fingerprints(uid?: string): string[] {
     const out = this.gpg(['--with-colons', '--list-keys', ...(uid ? [uid] : [])]).stdout;
     return linesOf(out, 'pub').map((i) => fprAfter(out, i));
   }
 
+  /** Subkey fingerprints of one primary key. */
   subkeyFingerprints(primary: string): string[] {
     const out = this.gpg(['--with-colons', '--list-keys', primary]).stdout;
     return linesOf(out, 'sub').map((i) => fprAfter(out, i));

@@ -8,6 +8,8 @@ describe('signing helpers', () => {
     const k = gpg.genKey({ uid: 'A <a@x>' });
     const sub = gpg.genKey({ uid: 'S <s@x>', signingSubkey: true });
     expect(sub.signingFingerprint).not.toBe(sub.fingerprint);
+    expect(gpg.fingerprints().sort()).toEqual([k.fingerprint, sub.fingerprint].sort());
+    expect(gpg.subkeyFingerprints(sub.fingerprint)).toEqual([sub.signingFingerprint]);
     const ssh = lab.sshKey('ed25519');
     const repo = lab.repo();
     const c1 = repo.commit('one', { gpg: k });
