@@ -106,6 +106,27 @@ function decodeDigest(algorithm: HashAlgorithm, digest: string, encodings: Array
   return undefined;
 }
 
+export type HashVerdict = 'match' | 'mismatch' | 'unverifiable';
+
+/**
+ * Compares a hash declared in a file (any Nix form) with one we computed.
+ * Fails closed: text that does not parse, a weak algorithm (md5, sha1) or an
+ * algorithm other than the computed one gives 'unverifiable', never 'match'.
+ */
+export function verifyDeclaredHash(
+  declared: string,
+  actual: NixHash,
+  defaultAlgorithm: HashAlgorithm = 'sha256',
+): { verdict: HashVerdict; declared?: NixHash; reason?: string } {
+  const parsed = tryParseHash(declared, defaultAlgorithm);
+  if (!parsed) return { verdict: 'unverifiable', reason: `not a hash Nix would accept: '${declared}'` };
+  if (!isStrongAlgorithm(parsed.algorithm)) return { verdict: 'unverifiable', declared: parsed, reason: `${parsed.algorithm} is too weak to verify content` };
+  if (parsed.algorithm !== actual.algorithm) {
+    return { verdict: 'unverifiable', declared: parsed, reason: `declared ${parsed.algorithm}, computed ${actual.algorithm}` };
+  }
+  return { verdict: parsed.equals(actual) ? 'match' : 'mismatch', declared: parsed };
+}
+
 /** Converts between encodings: `convertHash('sha256:1b8m…', 'sri')`. */
 export function convertHash(text: string, to: HashEncoding, defaultAlgorithm?: HashAlgorithm): string {
   return parseHash(text, defaultAlgorithm).format(to);

@@ -84,11 +84,18 @@ export async function prefetch(source: string, opts: PrefetchOptions = {}): Prom
     defaultName = source.slice(source.lastIndexOf('/') + 1); // Nix: baseNameOf(uri)
     result = await withDownload(source, (body) => hashBody(source, body, opts.unpack === true, algorithm, opts), opts);
   } else {
-    const st = await fs.lstat(source).catch((err: NodeJS.ErrnoException) => {
+    const lst = await fs.lstat(source).catch((err: NodeJS.ErrnoException) => {
       throw new UserError(err.code === 'ENOENT' ? 'no such file or directory' : err.message, undefined, source);
     });
+    // A symlink to a file is read through (as nix-prefetch-url file:// does); any other
+    // symlink is hashed as the link itself, as `nix hash path` does.
+    let st = lst;
+    if (lst.isSymbolicLink()) {
+      const target = await fs.stat(source).catch(() => undefined);
+      if (target?.isFile()) st = target;
+    }
     defaultName = path.basename(path.resolve(source));
-    if (st.isDirectory()) {
+    if (st.isDirectory() || st.isSymbolicLink()) {
       // A directory is already unpacked: hash it as it stands (--unpack changes nothing).
       const r = await narHashOfPath(source, algorithm);
       result = { source, type: 'nar', hash: r.hash, size: r.narSize };

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { UserError } from '../../../src/core/errors.js';
 import { fromNixBase32, toNixBase32 } from '../../../src/pin/nar/base32.js';
-import { NixHash, convertHash, parseHash, tryParseHash } from '../../../src/pin/nar/hash.js';
+import { NixHash, convertHash, hashBytes, parseHash, tryParseHash, verifyDeclaredHash } from '../../../src/pin/nar/hash.js';
 
 const nixHash = (...args: string[]): string =>
   execFileSync('nix', ['--extra-experimental-features', 'nix-command', 'hash', ...args], { encoding: 'utf8' }).trim();
@@ -74,5 +74,19 @@ describe('hash parsing and conversion', () => {
     const other = Buffer.from(digest);
     other[0] ^= 1;
     expect(a.equals(new NixHash('sha256', other))).toBe(false);
+  });
+});
+
+describe('verifyDeclaredHash (fails closed)', () => {
+  const actual = hashBytes('content');
+  test('match and mismatch in every declared form', () => {
+    for (const form of [actual.sri, actual.base32, actual.hex, `sha256:${actual.base32}`]) expect(verifyDeclaredHash(form, actual).verdict).toBe('match');
+    expect(verifyDeclaredHash(hashBytes('other').sri, actual).verdict).toBe('mismatch');
+  });
+  test('unparsable, weak, or a different algorithm is unverifiable, never a match', () => {
+    expect(verifyDeclaredHash('lib.fakeSha256', actual).verdict).toBe('unverifiable');
+    expect(verifyDeclaredHash(hashBytes('content', 'sha1').sri, actual)).toMatchObject({ verdict: 'unverifiable', reason: expect.stringMatching(/too weak/) });
+    expect(verifyDeclaredHash(hashBytes('content', 'md5').sri, actual).verdict).toBe('unverifiable');
+    expect(verifyDeclaredHash(hashBytes('content', 'sha512').sri, actual)).toMatchObject({ verdict: 'unverifiable', reason: 'declared sha512, computed sha256' });
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -136,6 +136,17 @@ describe('nixharden prefetch on local files and directories', () => {
     expect(r.stdout).toContain(`sri:    ${nixHashPathSri(tree)}\n`);
     expect(r.stdout).toMatch(/^type: {3}nar$/m);
   });
+
+  test('symlinks: to a directory, hashed as the link (nix hash path); to a file, read through (nix-prefetch-url file://)', async () => {
+    const dirLink = path.join(dir, 'dir-link');
+    const fileLink = path.join(dir, 'file-link.tar.gz');
+    symlinkSync(path.join(dir, 'proj-1.0'), dirLink);
+    symlinkSync(tarballPath, fileLink);
+    const a = await runCliAsync(['prefetch', '--format', 'json', dirLink]);
+    expect(JSON.parse(a.stdout).sri).toBe(nixHashPathSri(dirLink));
+    const b = await runCliAsync(['prefetch', '--unpack', '--format', 'json', fileLink]);
+    expect(JSON.parse(b.stdout).base32).toBe(nixPrefetchUrl(pathToFileURL(fileLink).href, true).hash);
+  }, 120_000);
 
   test('--expected: a match exits 0; a mismatch exits 1 naming both hashes', async () => {
     const nix = nixPrefetchUrl(pathToFileURL(tarballPath).href, true);
