@@ -64,7 +64,9 @@ export function planFileEdits(
     }
     const problem = after === before ? undefined : guard?.(file, after);
     if (problem) {
-      results.push({ file, before, after: before, diff: '', error: problem });
+      // Say whether the edit broke the file or it was broken already (then no edit can be checked).
+      const already = guard?.(file, before);
+      results.push({ file, before, after: before, diff: '', error: already ? `not editing a file that does not parse: ${already}` : problem });
       continue;
     }
     const rel = path.isAbsolute(file) ? path.relative(root, file) : file;

@@ -75,6 +75,14 @@ describe('planFileEdits', () => {
     expect(nixParses(good!.after)).toBe(true);
   });
 
+  test('a file that was already broken is refused as such, not blamed on the edit', () => {
+    const f = path.join(dir, 'broken.nix');
+    const text = '{ a = 1; b = ; }\n';
+    expect(nixParses(text)).toBe(false);
+    const [r] = planFileEdits(new Map([[f, { original: text }]]), [at(f, text, '1', '2')], nixGuard());
+    expect(r!.error).toMatch(/^not editing a file that does not parse: .*line 1/);
+  });
+
   test('edits naming a file that was not read are refused', () => {
     const r = planFileEdits(new Map(), [{ file: '/nowhere.nix', startOffset: 0, endOffset: 0, replacement: 'x' }]);
     expect(r).toEqual([{ file: '/nowhere.nix', before: '', after: '', diff: '', error: 'file was not read before editing' }]);
