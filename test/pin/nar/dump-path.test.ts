@@ -37,6 +37,13 @@ describe('NAR serialisation of paths (oracle: nix-store --dump, nix-hash, nix ha
     expect(hash.sri).toBe(nixHashPathSri(src));
   });
 
+  test('installed npm packages (node_modules: .bin symlinks, executables, deep trees)', async () => {
+    for (const rel of ['node_modules/.bin', 'node_modules/got', 'node_modules/typescript/bin', 'node_modules/@types']) {
+      const p = path.resolve(rel);
+      expect((await narHashOfPath(p)).hash.base32).toBe(nixHashBase32(p));
+    }
+  });
+
   test('single files and symlinks at the top level', async () => {
     for (const rel of ['tree/bin/run.sh', 'tree/README.md', 'tree/empty-file', 'tree/link-to-dir', 'tree/data/big.bin', 'tree/empty-dir']) {
       const p = path.join(dir, rel);

@@ -100,6 +100,19 @@ describe('tarballs made by real tools (oracle: nix-prefetch-url --unpack)', () =
   });
 });
 
+describe('real trees', () => {
+  test("git archive of this project's own repository", async () => {
+    const tgz = save(execFileSync('git', ['archive', '--format=tar.gz', '--prefix=nixharden/', 'HEAD'], { maxBuffer: 256 * 1024 * 1024 }), '.tar.gz');
+    await expectSameAsNix(tgz);
+  });
+
+  test('node_modules (npm-installed packages: .bin symlinks, executables, deep trees) packed by GNU tar', async () => {
+    const tgz = path.join(dir, 'node-modules.tar.gz');
+    execFileSync('tar', ['-C', path.resolve('node_modules'), '-czf', tgz, '.bin', 'diff', 'got', 'tar-stream', 'commander', 'typescript/bin']);
+    await expectSameAsNix(tgz);
+  });
+});
+
 describe('edge cases Nix handles in a particular way (crafted with tar-stream)', () => {
   const cases: Array<[string, Entry[]]> = [
     ['only owner-x makes a file executable', [
