@@ -51,11 +51,13 @@ describe('fixtures are real Nix (oracle: nix-instantiate --parse)', () => {
     expect(r.status).toBe(0);
   });
 
-  it('every .broken.nix fixture is rejected by Nix', () => {
+  it('every .broken.nix fixture is rejected by Nix, at the line its NH017 annotation names', () => {
     expect(broken.length).toBeGreaterThan(0);
     for (const f of broken) {
       const r = spawnSync('nix-instantiate', ['--parse', f], { encoding: 'utf8' });
-      expect({ f, status: r.status, error: /error: syntax error/.test(r.stderr) }).toEqual({ f, status: 1, error: true });
+      const at = new RegExp(`at ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):\\d+`).exec(r.stderr);
+      const annotated = expectationsIn(path.dirname(f)).filter((e) => e.file === f && e.rule === 'NH017' && e.kind === 'ruleid').map((e) => e.line);
+      expect({ f, status: r.status, error: /error: syntax error/.test(r.stderr), lines: annotated }).toEqual({ f, status: 1, error: true, lines: [Number(at?.[1])] });
     }
   });
 });
