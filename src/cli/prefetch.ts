@@ -25,7 +25,7 @@ export const register: Register = (program, setExitCode) => {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--expected <hash>', 'expected hash (SRI, sha256:…, or bare base32/hex); a mismatch exits 1')
     .option('--max-size <bytes>', 'refuse downloads larger than this many bytes (default 4 GiB)', parseSize)
-    .option('--max-unpacked-size <bytes>', 'refuse tarballs whose files total more than this (held in memory; default 2 GiB)', parseSize)
+    .option('--max-unpacked-size <bytes>', 'refuse tarballs whose unpacked files (plus 512 bytes per entry) exceed this; they are held in memory (default 2 GiB)', parseSize)
     .option('--retries <n>', 'retries after HTTP 5xx/429, network errors or truncated downloads', parseCount, 3)
     .action(async (source: string, flags: PrefetchFlags) => {
       const expected = flags.expected === undefined ? undefined : parseHash(flags.expected, 'sha256');

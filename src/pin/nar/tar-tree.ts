@@ -61,7 +61,7 @@ export async function readTarTree(input: Readable | AsyncIterable<Buffer>, opts:
       const entry = source as unknown as AsyncIterable<Buffer>;
       // tar-stream's typings are narrower than what it emits (null types, pax records).
       const header = source.header as unknown as RawHeader;
-      const path = entryPath(header.name, header.pax?.path !== undefined);
+      const path = entryPath(header.name, header.pax?.path !== undefined, label);
       const where = `${label}: entry '${printable(path)}'`;
       // Count each entry's 512-byte header too, so an archive of millions of empty entries is bounded as well.
       total += 512 + (header.type === 'file' || header.type === 'contiguous-file' ? (header.size ?? 0) : 0);
@@ -86,13 +86,13 @@ export async function readTarTree(input: Readable | AsyncIterable<Buffer>, opts:
         case 'symlink': {
           await drain(entry);
           if (header.linkname == null) throw new UserError(`${where}: symlink without a target`);
-          place(root, path, { kind: 'symlink', target: entryPath(header.linkname, header.pax?.linkpath !== undefined) }, where);
+          place(root, path, { kind: 'symlink', target: entryPath(header.linkname, header.pax?.linkpath !== undefined, label) }, where);
           break;
         }
         case 'link': {
           await drain(entry);
           if (header.linkname == null) throw new UserError(`${where}: hard link without a target`);
-          const targetPath = entryPath(header.linkname, header.pax?.linkpath !== undefined);
+          const targetPath = entryPath(header.linkname, header.pax?.linkpath !== undefined, label);
           const target = lookup(root, splitPath(targetPath, where));
           if (!target || target.kind !== 'regular') {
             throw new UserError(`${where}: hard link to '${printable(targetPath)}', which is not an earlier regular file of the archive`);
@@ -171,10 +171,10 @@ function writeNode(node: TreeNode, nar: NarWriter): void {
  * turns invalid bytes into U+FFFD: such a name cannot be recovered, so we refuse
  * rather than hash a different name than Nix would.
  */
-function entryPath(name: string, fromPax: boolean): Buffer {
+function entryPath(name: string, fromPax: boolean, label: string): Buffer {
   if (!fromPax) return Buffer.from(name, 'latin1');
   if (name.includes('\uFFFD')) {
-    throw new UserError(`entry '${name}': pax header holds a non-UTF-8 file name, which cannot be hashed exactly; refused (re-create the archive with --format=gnu)`);
+    throw new UserError(`${label}: entry '${name}': pax header holds a non-UTF-8 file name, which cannot be hashed exactly; refused (re-create the archive with --format=gnu)`);
   }
   return Buffer.from(name, 'utf8');
 }
