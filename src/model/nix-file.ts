@@ -80,7 +80,13 @@ function parseForModel(text: string, opts: NixModelOptions): { root: SNode; erro
   }
   if (lite && !opts.verifySyntax) return { root: lite };
   const parsed = parseNix(text);
-  if (parsed.error) return { root: lite ?? parsed.tree.rootNode, error: parsed.error };
+  if (parsed.error) {
+    // When both reject the file, the light parser's position is Nix's: it follows Nix's
+    // grammar and stops at the first token that can't continue it, where tree-sitter's
+    // error node often starts earlier (at the `let` whose `in` is missing).
+    const error = liteError ? { message: liteError.message, startOffset: liteError.offset, endOffset: liteError.endOffset } : parsed.error;
+    return { root: lite ?? parsed.tree.rootNode, error };
+  }
   if (liteError?.definite) return { root: parsed.tree.rootNode, error: { message: liteError.message, startOffset: liteError.offset, endOffset: liteError.endOffset } };
   return { root: lite ?? parsed.tree.rootNode };
 }
@@ -138,7 +144,7 @@ function collectByType(ctx: Ctx, root: SNode): void {
   for (const n of root.descendantsOfType(['comment', 'spath_expression', 'apply_expression'])) {
     switch (n.type) {
       case 'comment':
-        ctx.comments.push({ line: ctx.lines.position(n.startIndex).line, text: textOf(ctx, n) });
+        ctx.comments.push({ line: ctx.lines.position(n.startIndex).line, text: textOf(ctx, n).replace(/\r$/, '') });
         break;
       case 'spath_expression':
         ctx.channels.push({ name: textOf(ctx, n).slice(1, -1), span: spanOf(ctx, n) });

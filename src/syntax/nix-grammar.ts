@@ -12,8 +12,16 @@ function findGrammar(): string {
   return path.resolve(here, '..', '..', 'grammars', 'nix', 'index.cjs');
 }
 
-export const Parser: typeof ParserType = require('tree-sitter');
-export const nixLanguage: unknown = require(findGrammar());
+// tree-sitter's JavaScript must run once per process: it wraps methods of the
+// shared native classes, and a second run (jest gives each test file its own
+// module registry) captures the first run's getters and breaks every tree
+// (`rootNode` comes back undefined). Native addons are loaded once per process,
+// so the grammar's exports object carries the one copy.
+const grammar = require(findGrammar()) as { __nixhardenTreeSitter?: typeof ParserType };
+grammar.__nixhardenTreeSitter ??= require('tree-sitter') as typeof ParserType;
+
+export const Parser: typeof ParserType = grammar.__nixhardenTreeSitter;
+export const nixLanguage: unknown = grammar;
 
 let shared: ParserType | undefined;
 /** One parser per thread: tree-sitter parsers are reusable but not re-entrant. */

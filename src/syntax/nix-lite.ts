@@ -327,12 +327,24 @@ class Parser {
     this.tok = this.lx.next();
   }
 
-  private fail(msg: string, at = this.tok.start): never {
-    throw new LiteParseError(msg, at);
+  /** Fails at the current token, in Nix's words: `syntax error, unexpected X[, expecting Y]`. */
+  private fail(expecting?: string, at = this.tok.kind === 'eof' ? this.lastEnd : this.tok.start): never {
+    const t = this.tok;
+    const what = t.kind === 'eof' ? 'end of file' : `'${t.text || this.text[t.start]}'`;
+    throw new LiteParseError(`syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`, at, false, t.kind === 'eof' ? at : t.end);
   }
+
+  /** Fails on an unterminated string: Nix points just after the opening quote. */
+  private unterminated(at: number): never {
+    throw new LiteParseError('syntax error, unexpected end of file', at, false, at);
+  }
+
+  /** End of the last token consumed: Nix reports an unexpected end of file there. */
+  private lastEnd = 0;
 
   private advance(): Tok {
     const t = this.tok;
+    this.lastEnd = t.end;
     this.tok = this.lx.next();
     return t;
   }
@@ -342,7 +354,7 @@ class Parser {
   }
 
   private expect(text: string): Tok {
-    if (!this.is(text)) this.fail(`expected '${text}'`);
+    if (!this.is(text)) this.fail(`'${text}'`);
     return this.advance();
   }
 
@@ -392,7 +404,7 @@ class Parser {
   parseFile(): LiteNode {
     const root = this.node('source_code', 0, this.text.length);
     if (this.tok.kind !== 'eof') root.add(this.expr(), 'expression');
-    if (this.tok.kind !== 'eof') this.fail('expected end of file');
+    if (this.tok.kind !== 'eof') this.fail('end of file');
     root.comments = this.lx.comments;
     root.index = this.index;
     root.boundNames = this.boundNames;
@@ -400,7 +412,7 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > 2000) this.fail('nested too deeply');
+    if (++this.depth > 2000) throw new LiteParseError('nested too deeply', this.tok.start);
   }
 
   /** expr_function */
@@ -437,7 +449,7 @@ class Parser {
       let universal: LiteNode | null = null;
       if (this.is('@')) {
         this.advance();
-        if (this.tok.kind !== 'id') this.fail('expected an identifier after @');
+        if (this.tok.kind !== 'id') this.fail('an identifier');
         universal = this.leaf('identifier', this.advance());
       }
       this.expect(':');
@@ -549,7 +561,7 @@ class Parser {
           f.endIndex = d.endIndex;
         }
         fs.add(f);
-      } else this.fail('expected a formal argument');
+      } else this.fail("an identifier or '...'");
       if (this.is(',')) {
         this.advance();
         continue;
@@ -567,7 +579,7 @@ class Parser {
     const whole = new Map<string, LiteNode>();
     const nested = new Set<string>();
     while (!this.is(close)) {
-      if (this.tok.kind === 'eof') this.fail(`expected '${close}'`);
+      if (this.tok.kind === 'eof') this.fail(`'${close}'`);
       const b = this.binding();
       this.checkDuplicate(b, whole, nested);
       if (!bs) bs = this.node('binding_set', b.startIndex, b.endIndex);
@@ -647,11 +659,12 @@ class Parser {
       this.resync();
       return n;
     }
-    return this.fail('expected an attribute name');
+    return this.fail('an attribute name');
   }
 
   /** Resumes normal lexing at the lexer's position (after a string, path or interpolation). */
   private resync(): void {
+    this.lastEnd = this.lx.pos;
     this.tok = this.lx.next();
   }
 
@@ -790,7 +803,7 @@ class Parser {
           this.advance();
           const list = this.node('list_expression', t.start, t.end);
           while (!this.is(']')) {
-            if (this.tok.kind === 'eof') this.fail("expected ']'");
+            if (this.tok.kind === 'eof') this.fail("']'");
             list.add(this.select(), 'element');
           }
           list.endIndex = this.advance().end;
@@ -798,7 +811,7 @@ class Parser {
         }
         break;
     }
-    return this.fail(`unexpected '${t.text || 'end of file'}'`);
+    return this.fail();
   }
 
   private pathExpr(): LiteNode {
@@ -830,7 +843,7 @@ class Parser {
     this.lx.pos = pos + 2;
     this.tok = this.lx.next();
     const e = this.expr();
-    if (!this.is('}')) this.fail("expected '}'");
+    if (!this.is('}')) this.fail("'}'");
     const end = this.tok.end;
     this.lx.pos = end;
     return this.node('interpolation', pos, end).add(e, 'expression');
@@ -846,7 +859,7 @@ class Parser {
       if (end > frag) n.add(new LiteNode('string_fragment', frag, end));
     };
     for (;;) {
-      if (pos >= text.length) this.fail('unterminated string', open.start);
+      if (pos >= text.length) this.unterminated(open.end);
       const c = text.charCodeAt(pos);
       if (c === 34 /* " */) {
         flush(pos);
@@ -855,7 +868,7 @@ class Parser {
       }
       if (c === 92 /* \ */) {
         flush(pos);
-        if (pos + 1 >= text.length) this.fail('unterminated string', open.start);
+        if (pos + 1 >= text.length) this.unterminated(open.end);
         n.add(new LiteNode('escape_sequence', pos, pos + 2));
         pos += 2;
         frag = pos;
@@ -889,12 +902,14 @@ class Parser {
     const text = this.text;
     const n = this.node('indented_string_expression', open.start, open.end);
     let pos = open.end;
+    const firstLine = /^ *\n/.exec(text.slice(pos, pos + 256));
+    const contentStart = firstLine ? pos + firstLine[0].length : pos;
     let frag = pos;
     const flush = (end: number): void => {
       if (end > frag) n.add(new LiteNode('string_fragment', frag, end));
     };
     for (;;) {
-      if (pos >= text.length) this.fail('unterminated indented string', open.start);
+      if (pos >= text.length) this.unterminated(contentStart);
       const c = text.charCodeAt(pos);
       if (c === 39 /* ' */ && text.charCodeAt(pos + 1) === 39) {
         const e = text[pos + 2];
@@ -914,7 +929,7 @@ class Parser {
         }
         if (e === '\\') {
           flush(pos);
-          if (pos + 3 >= text.length) this.fail('unterminated indented string', open.start);
+          if (pos + 3 >= text.length) this.unterminated(contentStart);
           n.add(new LiteNode('escape_sequence', pos, pos + 4));
           pos += 4;
           frag = pos;
