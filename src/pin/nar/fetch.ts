@@ -19,6 +19,8 @@ export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
 interface AttemptState {
   transportError?: Error;
   retriable: boolean;
+  /** From a Retry-After header (429/503), when the server said how long to wait. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function withDownload<T>(url: string, consume: (body: AsyncIterable
       if (!state.retriable || attempt >= retries) {
         throw new UserError(`download of ${url} failed${attempt ? ` after ${attempt + 1} attempts` : ''}: ${reason}`);
       }
-      await new Promise((r) => setTimeout(r, Math.min(baseDelay * 2 ** attempt, 30_000)));
+      await new Promise((r) => setTimeout(r, Math.min(state.retryAfterMs ?? baseDelay * 2 ** attempt, 60_000)));
     }
   }
 }
@@ -106,10 +108,19 @@ async function* httpBody(url: URL, opts: DownloadOptions, state: AttemptState): 
     if (state.transportError) throw err;
     if (err instanceof HTTPError) {
       const status = err.response.statusCode;
+      state.retryAfterMs = parseRetryAfter(err.response.headers['retry-after']);
       throw fail(`HTTP ${status} ${err.response.statusMessage ?? ''}`.trim(), status >= 500 || status === 429 || status === 408);
     }
     if (err instanceof RequestError) throw fail(err.code ? `${err.code}: ${err.message}` : err.message, true);
     throw err;
   }
   if (expected !== undefined && received !== expected) throw fail(`truncated download: got ${received} of ${expected} bytes (Content-Length)`, true);
+}
+
+/** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

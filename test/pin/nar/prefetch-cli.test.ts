@@ -37,7 +37,11 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     hits[url] = (hits[url] ?? 0) + 1;
-    if (url === '/flaky.tar.gz' && hits[url]! <= 2) {
+    if (url === '/busy.tar.gz' && hits[url] === 1) {
+      res.writeHead(429, { 'retry-after': '0' }).end('slow down');
+    } else if (url === '/busy.tar.gz') {
+      res.writeHead(200).end(tarball); // no Content-Length: chunked
+    } else if (url === '/flaky.tar.gz' && hits[url]! <= 2) {
       res.writeHead(500).end('try again');
     } else if (url === '/truncated.tar.gz') {
       // Promise the whole file, send half, then drop the connection.
@@ -76,6 +80,15 @@ describe('nixharden prefetch over HTTP (oracle: nix-prefetch-url)', () => {
     expect(json).toMatchObject({ type: 'nar', source: `${base}/flaky.tar.gz`, stripped: true, name: 'flaky.tar.gz' });
     expect(json.sri).toMatch(/^sha256-[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(json.hex, 'hex').toString('base64')).toBe(json.sri.slice(7));
+  });
+
+  test('a 429 with Retry-After is retried; a chunked body without Content-Length works', async () => {
+    const started = Date.now();
+    const r = await runCliAsync(['prefetch', '--unpack', '--format', 'json', `${base}/busy.tar.gz`]);
+    expect(r.status).toBe(0);
+    expect(hits['/busy.tar.gz']).toBe(2);
+    expect(JSON.parse(r.stdout).base32).toBe(nixPrefetchUrl(pathToFileURL(tarballPath).href, true).hash);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   test('a truncated body (short of Content-Length) is an error, retried, and prints no result', async () => {
