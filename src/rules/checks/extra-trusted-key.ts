@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { originLabel, settingsFor } from './util.js';
+import { describeSetting, settingsFor } from './util.js';
 
 /** NH004: trusted-public-keys beyond the official ones. nixConfig is NH009's. */
 export const check: RuleCheck = (file, ctx) => {
@@ -16,7 +16,7 @@ export const check: RuleCheck = (file, ctx) => {
         out.push({ span: w.span, severity: 'high', message: `key claims the official name ${name} but its key material differs from the official key` });
         continue;
       }
-      out.push({ span: w.span, message: `public key ${name} in ${originLabel(s.origin)} can sign store paths for every substituter` });
+      out.push({ span: w.span, message: `public key ${name} (${describeSetting(s)}) can sign store paths for every substituter` });
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { isPlainHttp, originLabel, settingsFor } from './util.js';
+import { describeSetting, isPlainHttp, settingsFor } from './util.js';
 
 /** NH002: substituters reached over plain http (loopback excepted). */
 export const check: RuleCheck = (file) => {
@@ -7,7 +7,7 @@ export const check: RuleCheck = (file) => {
   for (const s of settingsFor(file, 'substituters', 'trusted-substituters')) {
     for (const w of s.words) {
       if (!isPlainHttp(w.text)) continue;
-      out.push({ span: w.span, message: `substituter ${w.text} in ${originLabel(s.origin)} uses plain HTTP` });
+      out.push({ span: w.span, message: `substituter ${w.text} uses plain HTTP (${describeSetting(s)})` });
     }
   }
   return out;

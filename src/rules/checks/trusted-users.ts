@@ -1,14 +1,14 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { originLabel, settingsFor } from './util.js';
+import { describeSetting, settingsFor } from './util.js';
 
 /** NH007: trusted-users beyond root; severity by how many people that trusts. */
 export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'trusted-users')) {
-    const where = originLabel(s.origin);
+    const where = describeSetting(s);
     for (const w of s.words) {
       if (w.text === 'root') continue;
-      if (w.text === '*') out.push({ span: w.span, severity: 'critical', message: `every local user is a trusted Nix user (trusted-users "*" in ${where}), which is root-equivalent` });
+      if (w.text === '*') out.push({ span: w.span, severity: 'critical', message: `every local user is a trusted Nix user (${where}), which is root-equivalent` });
       else if (w.text.startsWith('@'))
         out.push({ span: w.span, severity: 'high', message: `every member of group ${w.text.slice(1)} is a trusted Nix user (${where}), which is root-equivalent` });
       else out.push({ span: w.span, severity: 'medium', message: `user ${w.text} is a trusted Nix user (${where}), which is root-equivalent` });

@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { isOfficialSubstituter, originLabel, settingsFor } from './util.js';
+import { describeSetting, isOfficialSubstituter, settingsFor } from './util.js';
 
 /** NH001: substituters (and trusted-substituters) other than the official ones. nixConfig is NH009's. */
 export const check: RuleCheck = (file, ctx) => {
@@ -11,7 +11,7 @@ export const check: RuleCheck = (file, ctx) => {
       const what = s.key === 'trusted-substituters' ? 'trusted substituter (any user may enable it)' : 'substituter';
       out.push({
         span: w.span,
-        message: `${w.text} is added as a ${what} in ${originLabel(s.origin)}; it can supply binaries for every build`,
+        message: `${w.text} is added as a ${what} (${describeSetting(s)}); it can supply binaries for every build`,
         related: [{ span: s.keySpan, message: `set by ${s.optionName}` }],
       });
     }

@@ -137,8 +137,11 @@ export function settingsFor(file: FileModel, ...keys: string[]): SettingView[] {
 
 /** Boolean settings that the Nix CLI also accepts as `--name` / `--no-name`. */
 const BOOL_FLAGS = ['accept-flake-config', 'require-sigs', 'sandbox', 'sandbox-fallback', 'allow-unsafe-native-code-during-evaluation'];
+/** `--option k v`, per-setting flags such as `--extra-substituters URL`, and `--[no-]<bool>`. */
 const FLAG_RE = new RegExp(
-  String.raw`--(?:option|extra-option)"?\s+"?([A-Za-z][\w-]*)"?\s+"?([^\s"']+)` + String.raw`|--(no-)?(${BOOL_FLAGS.join('|')})(?![\w-])`,
+  String.raw`--(?:option|extra-option)"?\s+"?(?<optKey>[A-Za-z][\w-]*)"?\s+"?(?<optVal>[^\s"']+)` +
+    String.raw`|--(?<listKey>(?:extra-)?(?:substituters|trusted-substituters|trusted-public-keys))"?\s+"?(?<listVal>[^\s"'-][^\s"']*)` +
+    String.raw`|--(?<no>no-)?(?<boolKey>${BOOL_FLAGS.join('|')})(?![\w-])`,
   'g',
 );
 
@@ -183,8 +186,9 @@ export function flagSettings(file: FileModel): SettingView[] {
     const at = m.index!;
     if (inComment(file, at) || inProse(file, at)) continue;
     const span = spanAt(file, at, at + m[0].length);
-    const rawKey = m[1] ?? m[4]!;
-    const value = m[1] ? m[2]! : m[3] ? 'false' : 'true';
+    const g = m.groups!;
+    const rawKey = g.optKey ?? g.listKey ?? g.boolKey!;
+    const value = g.optVal ?? g.listVal ?? (g.no ? 'false' : 'true');
     const { key, append } = canonicalKey(rawKey);
     out.push({
       key,
