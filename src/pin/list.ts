@@ -1,0 +1,180 @@
+/**
+ * `listPins`: every pin in a scanned configuration, one record each, read
+ * from the model (no evaluation, no network).
+ */
+import type { ConfigModel, FetchCall, FileModel, LockNode, SourcesEntry, StaticValue } from '../model/types.js';
+import { parseSourceUrl } from './source-url.js';
+import { FULL_OID, type Pin, type PinKind } from './types.js';
+
+/** The trailing comment the rewriters leave so a pinned commit still names its branch. */
+export const BRANCH_COMMENT = /#\s*branch:\s*([A-Za-z0-9._/-]+)/;
+
+export function listPins(model: ConfigModel): Pin[] {
+  const pins: Pin[] = [];
+  for (const f of model.files) {
+    for (const input of f.flakeInputs ?? []) pins.push(flakeInputPin(f, input));
+    for (const node of f.lockNodes ?? []) {
+      if (node.inputPath.length === 0 && !node.locked) continue; // the root node pins nothing
+      pins.push(lockNodePin(f, node));
+    }
+    for (const call of f.fetches) pins.push(fetchPin(f, call));
+    for (const entry of f.sources ?? []) pins.push(sourcesPin(f, entry));
+    for (const lookup of f.channels) {
+      pins.push({ kind: 'channel', name: lookup.name, transitive: false, file: f.file, line: lookup.span.startLine, ref: lookup.name, mutable: true, origin: { type: 'channel', lookup }, model: f });
+    }
+  }
+  return pins;
+}
+
+function str(v: StaticValue | undefined): string | undefined {
+  return v?.kind === 'string' ? v.value : undefined;
+}
+
+/** A `# branch: X` comment on the given line. */
+export function branchComment(f: FileModel, line: number): string | undefined {
+  for (const c of f.comments) if (c.line === line) return BRANCH_COMMENT.exec(c.text)?.[1];
+  return undefined;
+}
+
+function flakeInputPin(f: FileModel, input: FileModel['flakeInputs'] & object extends (infer T)[] ? T : never): Pin {
+  const url = str(input.url);
+  const parsed = url ? parseSourceUrl(url) : {};
+  const attr = (k: string) => str(input.attrs.get(k));
+  const type = attr('type');
+  const github = parsed.github ?? (type === 'github' && attr('owner') && attr('repo') ? { owner: attr('owner')!, repo: attr('repo')! } : undefined);
+  const rev = parsed.rev ?? (attr('rev') && FULL_OID.test(attr('rev')!) ? attr('rev') : undefined);
+  const line = input.url?.span.startLine ?? input.span.startLine;
+  const ref = parsed.ref ?? attr('ref') ?? branchComment(f, input.url?.span.endLine ?? line);
+  const hash = attr('narHash');
+  return {
+    kind: 'flake-input',
+    name: input.name,
+    transitive: false,
+    file: f.file,
+    line,
+    ...(github ? { github } : {}),
+    ...(url ? { url } : {}),
+    ...(ref ? { ref } : {}),
+    ...(rev ? { rev } : {}),
+    ...(hash ? { hash } : {}),
+    // `follows` points at another input: it pins nothing of its own.
+    mutable: input.follows === undefined && !rev && !hash,
+    origin: { type: 'flake-input', input },
+    model: f,
+  };
+}
+
+function lockNodePin(f: FileModel, node: LockNode): Pin {
+  const l = (k: string) => (node.locked?.get(k) !== undefined ? String(node.locked.get(k)) : undefined);
+  const o = (k: string) => (node.original?.get(k) !== undefined ? String(node.original.get(k)) : undefined);
+  const type = l('type');
+  const github = type === 'github' && l('owner') && l('repo') ? { owner: l('owner')!, repo: l('repo')! } : l('url') ? parseSourceUrl(l('url')!).github : undefined;
+  const rev = l('rev');
+  const hash = l('narHash');
+  const ref = o('ref') ?? l('ref');
+  const lastModified = typeof node.locked?.get('lastModified') === 'number' ? (node.locked.get('lastModified') as number) : undefined;
+  const url = l('url');
+  return {
+    kind: 'flake-lock',
+    name: node.inputPath.join('/') || node.id,
+    transitive: !node.direct,
+    file: f.file,
+    line: node.span.startLine,
+    ...(github ? { github } : {}),
+    ...(url ? { url } : {}),
+    ...(ref ? { ref } : {}),
+    ...(rev ? { rev } : {}),
+    ...(hash ? { hash } : {}),
+    mutable: !(rev && FULL_OID.test(rev)) && !hash,
+    ...(lastModified !== undefined ? { lastModified } : {}),
+    origin: { type: 'flake-lock', node },
+    model: f,
+  };
+}
+
+function fetchPin(f: FileModel, call: FetchCall): Pin {
+  const a = (k: string) => str(call.args.get(k));
+  const url = a('url');
+  const parsed = url ? parseSourceUrl(url) : {};
+  const github = call.fetcher === 'fetchFromGitHub' && a('owner') && a('repo') ? { owner: a('owner')!, repo: a('repo')! } : parsed.github;
+  const revArg = a('rev');
+  const rev = revArg && FULL_OID.test(revArg) ? revArg : parsed.rev;
+  const hash = a('hash') ?? a('sha256') ?? a('narHash') ?? a('outputHash');
+  const revLine = call.args.get('rev')?.span.endLine ?? call.args.get('url')?.span.endLine;
+  const ref = (revArg && !FULL_OID.test(revArg) ? revArg : undefined) ?? a('ref') ?? a('tag') ?? parsed.ref ?? (revLine ? branchComment(f, revLine) : undefined);
+  return {
+    kind: call.fetcher as PinKind,
+    name: github ? `${github.owner}/${github.repo}` : call.callee,
+    transitive: false,
+    file: f.file,
+    line: call.span.startLine,
+    ...(github ? { github } : {}),
+    ...(url ? { url } : {}),
+    ...(ref ? { ref: ref.replace(/^refs\/heads\//, '') } : {}),
+    ...(rev ? { rev } : {}),
+    ...(hash ? { hash } : {}),
+    mutable: !rev && !hash,
+    origin: { type: 'fetch', call },
+    model: f,
+  };
+}
+
+function sourcesPin(f: FileModel, entry: SourcesEntry): Pin {
+  const g = (k: string) => {
+    const v = entry.fields.get(k);
+    return v === null || v === undefined ? undefined : String(v);
+  };
+  const niv = entry.tool === 'niv';
+  const url = g('url');
+  const owner = niv ? g('owner') : g('repository.owner');
+  const repo = niv ? g('repo') : g('repository.repo');
+  const forge = niv ? 'GitHub' : g('repository.type');
+  const github = owner && repo && forge === 'GitHub' ? { owner, repo } : url ? parseSourceUrl(url).github : undefined;
+  const rev = niv ? g('rev') : g('revision');
+  const hash = niv ? g('sha256') : g('hash');
+  const ref = g('branch') ?? g('version');
+  return {
+    kind: entry.tool,
+    name: entry.name,
+    transitive: false,
+    file: f.file,
+    line: entry.span.startLine,
+    ...(github ? { github } : {}),
+    ...(url ? { url } : {}),
+    ...(ref ? { ref } : {}),
+    ...(rev ? { rev } : {}),
+    ...(hash ? { hash } : {}),
+    mutable: !(rev && FULL_OID.test(rev)) && !hash,
+    origin: { type: 'sources', entry },
+    model: f,
+  };
+}
+
+/** `3 days`, `5 months`: how long ago `lastModified` was, for people. */
+export function formatAge(lastModified: number, now: Date = new Date()): string {
+  const days = Math.floor((now.getTime() / 1000 - lastModified) / 86400);
+  if (days < 0) return 'in the future';
+  if (days < 1) return 'today';
+  if (days < 60) return `${days} day${days === 1 ? '' : 's'}`;
+  if (days < 730) return `${Math.floor(days / 30)} months`;
+  return `${Math.floor(days / 365)} years`;
+}
+
+/** The JSON shape of a pin (`nixharden pins --format json`, version 1). */
+export function pinToJson(p: Pin, now: Date = new Date()): Record<string, unknown> {
+  return {
+    kind: p.kind,
+    name: p.name,
+    transitive: p.transitive,
+    file: p.file,
+    line: p.line,
+    source: p.github ? `${p.github.owner}/${p.github.repo}` : (p.url ?? null),
+    url: p.url ?? null,
+    ref: p.ref ?? null,
+    rev: p.rev ?? null,
+    hash: p.hash ?? null,
+    mutable: p.mutable,
+    lastModified: p.lastModified ?? null,
+    age: p.lastModified !== undefined ? formatAge(p.lastModified, now) : null,
+  };
+}
