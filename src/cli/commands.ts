@@ -5,6 +5,7 @@ import { register as registerPolicy } from './policy.js';
 import { register as registerScan } from './scan.js';
 import { register as registerRules } from './rules.js';
 import { register as registerExplain } from './explain.js';
+import { register as registerPins } from './pins.js';
 
 /**
  * Each command file exports a `register(program, setExitCode)`; list it here.
@@ -19,4 +20,5 @@ export const commands: Register[] = [
   registerScan,
   registerRules,
   registerExplain,
+  registerPins,
 ];
