@@ -95,7 +95,12 @@ export function runRules(
   for (const file of model.files) {
     const inline = inlineSuppressions(file);
     for (const rule of active) {
+      // Two routes to the same place (a setting and a flag scan, say) report once.
+      const seen = new Set<string>();
       for (const raw of rule.check(file, ctx)) {
+        const key = `${raw.span.startOffset}:${raw.span.endOffset}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         const finding = toFinding(rule, raw, byRule(policy.severity, rule));
         if (!selected(finding, selection)) {
           belowThreshold++;

@@ -104,3 +104,12 @@ describe('engine: selection (min severity)', () => {
     expect(a.findings.map((f) => f.span.file)).toEqual(['a.nix', 'a.nix', 'b.nix', 'b.nix']);
   });
 });
+
+describe('engine: one finding per rule and span', () => {
+  it('drops a rule reporting the same span twice', () => {
+    const m = model({ 'a.nix': '{ nix.settings.sandbox = false; }\n' });
+    const base = rules.find((r) => r.meta.id === 'NH006')!;
+    const twice = { meta: base.meta, check: (f: Parameters<typeof base.check>[0], c: Parameters<typeof base.check>[1]) => [...base.check(f, c), ...base.check(f, c)] };
+    expect(runRules(m, [twice], options()).findings).toHaveLength(1);
+  });
+});
