@@ -63,7 +63,7 @@ async function run(revs: string[], flags: Flags): Promise<number> {
     ? new GitHubSource({ repository: flags.github, apiBase: flags.githubApi, cacheDir: flags.cacheDir ?? defaultCacheDir() })
     : await LocalGitSource.open(flags.repo ?? '.');
   try {
-    const { commits } = await verifyCommits({
+    const { commits, warnings } = await verifyCommits({
       source,
       revs,
       range: flags.range,
@@ -73,6 +73,7 @@ async function run(revs: string[], flags: Flags): Promise<number> {
       allowedSigners: flags.allowedSigners,
       policy,
     });
+    for (const w of warnings) process.stderr.write(`nixharden: warning: ${w}\n`);
     if (commits.length === 0) process.stderr.write('nixharden: no commits to verify\n');
     for (const c of commits) process.stdout.write(flags.format === 'json' ? `${JSON.stringify(toJson(c))}\n` : renderText(c));
     return commits.every((c) => c.verified) ? ExitCode.Ok : ExitCode.Findings;

@@ -4,6 +4,9 @@ import { parse as parseToml } from 'smol-toml';
 import { runCli } from '../helpers/cli.js';
 import { Fixture } from '../trust/sources/fixture-repo.js';
 
+/** Several CLI processes per test on a shared machine: allow for a loaded CPU. */
+const CLI_TIMEOUT = 240_000;
+
 let f: Fixture;
 beforeAll(() => {
   f = new Fixture('nh-policy-cmd-');
@@ -31,7 +34,7 @@ test('policy init writes a commented starter policy and never overwrites without
 
   const nowhere = runCli(['policy', 'init', '--output', path.join(f.dir, 'no', 'such', 'dir.toml')]);
   expect(nowhere.status).toBe(2);
-});
+}, CLI_TIMEOUT);
 
 test('the starter fails closed until its keys exist, then checks clean', () => {
   const file = path.join(f.dir, 'starter.toml');
@@ -48,4 +51,4 @@ test('the starter fails closed until its keys exist, then checks clean', () => {
   expect(ok.stderr).toBe('');
   expect(ok.status).toBe(0);
   expect(ok.stdout).toBe(`${file}: ok: 3 signer(s), 3 key(s), 1 repository entry\n  example-org/example-repo@main: 2 of {alice,bob,carol}; platform ignore\n`);
-});
+}, CLI_TIMEOUT);

@@ -10,6 +10,9 @@ import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { describeWithSharedData, sharedDataDir } from '../helpers/shared-data.js';
 
+/** Several CLI processes per test on a shared machine: allow for a loaded CPU. */
+const CLI_TIMEOUT = 240_000;
+
 const dataDir = path.join(sharedDataDir, 'real-commits');
 const webFlow = path.join(sharedDataDir, 'github-web-flow.gpg');
 const allowed = path.join(dataDir, 'allowed_signers');
@@ -69,7 +72,7 @@ describeWithSharedData('real-commits', 'real signed commits', () => {
       const oid = git(['hash-object', '-t', 'commit', '-w', '--literally', path.join(dataDir, `${rev}.commit`)]).trim();
       expect(oid).toBe(rev);
     }
-  });
+  }, CLI_TIMEOUT);
 
   test('verdicts match the README and git verify-commit', () => {
     const revs = Object.keys(expected);
@@ -90,7 +93,7 @@ describeWithSharedData('real-commits', 'real signed commits', () => {
     );
     expect(Object.fromEntries(r.out.map((v) => [v.rev, v.verified]))).toEqual(gitSays);
     expect(r.out.find((v) => v.rev === platformSigned[0])!.key).toBe('968479A1AFF927E37D1A566BB5690EEEBB952194');
-  });
+  }, CLI_TIMEOUT);
 
   test('one flipped byte in the payload or the signature turns every good into not verified', () => {
     const good = Object.keys(expected).filter((k) => expected[k] === 'good');
@@ -113,7 +116,7 @@ describeWithSharedData('real-commits', 'real signed commits', () => {
       expect(['bad-signature', 'malformed']).toContain(v.reason);
     }
     expect(r.out.filter((v) => v.reason === 'bad-signature').length).toBeGreaterThanOrEqual(good.length);
-  });
+  }, CLI_TIMEOUT);
 
   test('with a policy, platform-only commits are reported as centralised trust', () => {
     const lines = fs.readFileSync(allowed, 'utf8').trim().split('\n');
@@ -155,5 +158,5 @@ role = "maintainer"
     const lax = verify('--policy', write('sufficient'), ...revs);
     expect(lax.out.map((v) => v.verified)).toEqual([true, true, true, true, true, false]);
     expect(lax.out.slice(0, 3).every((v) => v.policy!.platformOnly)).toBe(true);
-  });
+  }, CLI_TIMEOUT);
 });

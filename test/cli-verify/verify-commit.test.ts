@@ -8,6 +8,9 @@ import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { Fixture, type GpgKey, type SshKey } from '../trust/sources/fixture-repo.js';
 
+/** Several CLI processes per test on a shared machine: allow for a loaded CPU. */
+const CLI_TIMEOUT = 240_000;
+
 interface JsonVerdict {
   rev: string;
   verified: boolean;
@@ -99,7 +102,7 @@ describe('verify-commit without a policy matches git verify-commit', () => {
       env: { NIXHARDEN_VERIFY_PARALLEL_MIN: '1', NIXHARDEN_VERIFY_THREADS: '2' },
     });
     expect(threaded.stdout).toBe(r.stdout);
-  });
+  }, CLI_TIMEOUT);
 
   test('text output, exit 0 when everything verifies, ranges and first-parent walks', () => {
     const ok = runCli(['verify-commit', '--repo', f.repo, '--keyring', keyring, '--allowed-signers', allowed, commits.alice, commits.carol]);
@@ -109,7 +112,7 @@ describe('verify-commit without a policy matches git verify-commit', () => {
     expect(parseLines(range.stdout).map((v) => v.rev)).toEqual([commits.carol, commits.alice]);
     const limited = runCli(['verify-commit', '--repo', f.repo, '--keyring', keyring, '--format', 'json', '--limit', '3', 'HEAD~1']);
     expect(parseLines(limited.stdout).map((v) => v.rev)).toEqual(f.git(['rev-list', '-n', '3', 'HEAD~1']).trim().split('\n'));
-  });
+  }, CLI_TIMEOUT);
 
   test('usage and input errors exit 2 with one line', () => {
     for (const args of [
@@ -124,7 +127,7 @@ describe('verify-commit without a policy matches git verify-commit', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^nixharden: /);
     }
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('verify-commit with a policy', () => {
@@ -216,7 +219,7 @@ ${repoBlock}
     const text = runCli(['verify-commit', '--repo', f.repo, '--policy', p, c.aliceTwice]);
     expect(text.stdout).toContain('NOT VERIFIED (policy)');
     expect(text.stdout).toContain('FAILED threshold: needs 2 of {alice,bob,carol}; got 1: alice');
-  });
+  }, CLI_TIMEOUT);
 
   test('two-party merges: a different signer must sign the merge', () => {
     const p = policy('[[repositories.rules]]\ntype = "two-party"\nrole = "maintainer"', 'two-party.toml');
@@ -225,7 +228,7 @@ ${repoBlock}
     expect(r.out[0].policy!.rules[0].explanation).toBe(`two-party: merge signed by bob, merged ${c.featA.slice(0, 12)} signed by alice`);
     expect(r.out[1].policy!.rules[0].explanation).toContain('needs two different parties');
     expect(r.out[2].policy!.rules[0].explanation).toContain('not a merge');
-  });
+  }, CLI_TIMEOUT);
 
   test('platform-only signatures are reported honestly, accepted only when the policy says so', () => {
     const ignore = verify(policy(`platform = "ignore"\n${threshold2.replace('min = 2', 'min = 1')}`, 'p-ignore.toml'), c.platformOnly);
@@ -235,7 +238,7 @@ ${repoBlock}
     expect(sufficient.out[0].verified).toBe(true);
     expect(sufficient.out[0].policy!.platformOnly).toBe(true);
     expect(sufficient.out[0].policy!.notes[0]).toBe('centralised trust: only the platform key signed this (github)');
-  });
+  }, CLI_TIMEOUT);
 
   test('trust root: history from it must satisfy the rules; commits before it are not checked', () => {
     const oneOf = threshold2.replace('min = 2', 'min = 1');
@@ -262,12 +265,12 @@ ${repoBlock}
     const side = verify(p, sideTip);
     expect(side.status).toBe(1);
     expect(side.out.map((v) => [v.rev, v.reason])).toEqual([[sideTip, 'outside-trust-root']]);
-  });
+  }, CLI_TIMEOUT);
 
   test('a policy for another repository does not apply (exit 2)', () => {
     const p = f.write('other.toml', fs.readFileSync(policy(threshold2), 'utf8').replace('example/project', 'someone/else'));
     const r = runCli(['verify-commit', '--repo', f.repo, '--policy', p, 'HEAD']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no \[\[repositories\]\] entry matches/);
-  });
+  }, CLI_TIMEOUT);
 });

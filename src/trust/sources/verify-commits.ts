@@ -67,6 +67,8 @@ export interface CommitReport {
 export interface VerifyCommitsResult {
   repository?: RepositoryPolicy;
   commits: CommitReport[];
+  /** Keys that could not be read (they verify nothing), and similar things worth telling. */
+  warnings: string[];
 }
 
 interface Target {
@@ -119,7 +121,9 @@ export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyC
     });
     return policyReport(t, c.verdicts, evaluation, repository, rootStatus?.get(t.oid));
   });
-  return { repository, commits };
+  const warnings = [...keys.warnings];
+  if (keys.openpgp.length === 0 && keys.ssh.length === 0) warnings.push('no keys given (--keyring, --allowed-signers or --policy): no signature can verify');
+  return { repository, commits, warnings };
 }
 
 async function pickRepository(source: CommitSource, policy: TrustPolicy, revs: string[] | undefined): Promise<RepositoryPolicy> {
