@@ -46,6 +46,8 @@ export const register: Register = (program, setExitCode) => {
       const report = renderReport(result, flags.format, { color });
       if (flags.output) writeFileAtomic(flags.output, report);
       else process.stdout.write(report);
-      setExitCode(result.findings.length > 0 ? ExitCode.Findings : ExitCode.Ok);
+      // A rule that could not run means the scan cannot vouch for the files: fail closed.
+      if (result.notes.some((n) => n.kind === 'rule-error')) setExitCode(ExitCode.Usage);
+      else setExitCode(result.findings.length > 0 ? ExitCode.Findings : ExitCode.Ok);
     });
 };

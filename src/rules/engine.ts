@@ -97,7 +97,15 @@ export function runRules(
     for (const rule of active) {
       // Two routes to the same place (a setting and a flag scan, say) report once.
       const seen = new Set<string>();
-      for (const raw of rule.check(file, ctx)) {
+      let raws: ReturnType<LoadedRule['check']>;
+      try {
+        raws = rule.check(file, ctx);
+      } catch (err) {
+        // A rule bug on one odd file must not hide the other files' findings, nor pass silently.
+        notes.push({ kind: 'rule-error', where: file.file, message: `${rule.meta.id} could not check this file: ${(err as Error)?.message ?? String(err)}` });
+        continue;
+      }
+      for (const raw of raws) {
         const key = `${raw.span.startOffset}:${raw.span.endOffset}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -113,3 +113,21 @@ describe('engine: one finding per rule and span', () => {
     expect(runRules(m, [twice], options()).findings).toHaveLength(1);
   });
 });
+
+describe('engine: a failing rule', () => {
+  it('becomes a rule-error note for that file while other rules and files still report', () => {
+    const m = model({ 'a.nix': '{ nix.settings.sandbox = false; }\n', 'b.nix': '{ nix.settings.require-sigs = false; }\n' });
+    const sandbox = rules.find((r) => r.meta.id === 'NH006')!;
+    const sigs = rules.find((r) => r.meta.id === 'NH005')!;
+    const flaky = {
+      meta: sandbox.meta,
+      check: (f: Parameters<typeof sandbox.check>[0], c: Parameters<typeof sandbox.check>[1]) => {
+        if (f.file === 'a.nix') throw new Error('unexpected node');
+        return sandbox.check(f, c);
+      },
+    };
+    const r = runRules(m, [flaky, sigs], options());
+    expect(r.findings.map((f) => `${f.ruleId} ${f.span.file}`)).toEqual(['NH005 b.nix']);
+    expect(r.notes).toEqual([{ kind: 'rule-error', where: 'a.nix', message: 'NH006 could not check this file: unexpected node' }]);
+  });
+});
