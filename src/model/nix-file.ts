@@ -157,9 +157,10 @@ function collectByType(ctx: Ctx, root: SNode): void {
 }
 
 function applyFacts(ctx: Ctx, n: SNode): void {
-  const fn = n.childForFieldName('function');
+  const f = n.childForFieldName('function');
   const arg = n.childForFieldName('argument');
-  if (!fn || !arg) return;
+  if (!f || !arg) return;
+  const fn = unparen(f);
   if (fn.type !== 'variable_expression' && fn.type !== 'select_expression') return;
   const parts = nameParts(ctx, fn);
   if (!parts) return;

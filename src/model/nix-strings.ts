@@ -12,8 +12,10 @@ export const INTERPOLATION = '\u0000';
 export interface DecodedString {
   /** The string's value, with INTERPOLATION for each `${…}`. */
   value: string;
-  /** offsets[i] is the file offset that produced value[i]; offsets[value.length] is the end of the content. */
+  /** offsets[i] is the file offset where the source of value[i] starts; offsets[value.length] is the end of the content. */
   offsets: number[];
+  /** ends[i] is the file offset just past the source of value[i] (past the whole escape, for `\n` or `''$`). */
+  ends: number[];
   hasInterpolation: boolean;
   indented: boolean;
 }
@@ -22,6 +24,7 @@ interface Token {
   kind: 'text' | 'escape' | 'interp';
   chars: string;
   offs: number[];
+  ends: number[];
 }
 
 function escapeChar(c: string): string {
@@ -48,33 +51,41 @@ function tokens(node: SNode, text: string, indented: boolean): Token[] {
       first = false;
       if (start >= e) continue;
       const offs: number[] = [];
-      for (let k = start; k < e; k++) offs.push(k);
-      out.push({ kind: 'text', chars: text.slice(start, e), offs });
+      const ends: number[] = [];
+      for (let k = start; k < e; k++) {
+        offs.push(k);
+        ends.push(k + 1);
+      }
+      out.push({ kind: 'text', chars: text.slice(start, e), offs, ends });
     } else if (t === 'escape_sequence') {
       first = false;
       const raw = text.slice(s, e);
       let chars: string;
       if (indented) chars = raw === "'''" ? "''" : escapeChar(raw.slice(3));
       else chars = escapeChar(raw.slice(1));
-      out.push({ kind: 'escape', chars, offs: Array.from(chars, () => s) });
+      out.push({ kind: 'escape', chars, offs: Array.from(chars, () => s), ends: Array.from(chars, () => e) });
     } else if (t === 'dollar_escape') {
       // `\$`, `''$`: tree-sitter gives the escape and then the `$` as a fragment; nix-lite one node for both.
       first = false;
+      let end = e;
       if (text[e - 1] !== '$') {
         const next = children[i + 1];
-        if (next && next.type === 'string_fragment' && next.endIndex - next.startIndex === 1) i++;
+        if (next && next.type === 'string_fragment' && next.endIndex - next.startIndex === 1) {
+          i++;
+          end = next.endIndex;
+        }
       }
-      out.push({ kind: 'escape', chars: '$', offs: [s] });
+      out.push({ kind: 'escape', chars: '$', offs: [s], ends: [end] });
     } else if (t === 'interpolation') {
       first = false;
-      out.push({ kind: 'interp', chars: INTERPOLATION, offs: [s] });
+      out.push({ kind: 'interp', chars: INTERPOLATION, offs: [s], ends: [e] });
     }
   }
   return out;
 }
 
 /** Nix's `stripIndentation` (libexpr/parser.y), over tokens that keep their offsets. */
-function stripIndentation(toks: Token[]): { chars: string[]; offs: number[] } {
+function stripIndentation(toks: Token[]): { chars: string[]; offs: number[]; ends: number[] } {
   let atStartOfLine = true;
   let minIndent = 1000000;
   let curIndent = 0;
@@ -103,6 +114,7 @@ function stripIndentation(toks: Token[]): { chars: string[]; offs: number[] } {
 
   const chars: string[] = [];
   const offs: number[] = [];
+  const ends: number[] = [];
   atStartOfLine = true;
   let curDropped = 0;
   for (let i = 0; i < toks.length; i++) {
@@ -112,10 +124,12 @@ function stripIndentation(toks: Token[]): { chars: string[]; offs: number[] } {
       curDropped = 0;
       chars.push(t.chars);
       offs.push(t.offs[0]!);
+      ends.push(t.ends[0]!);
       continue;
     }
     const c2: string[] = [];
     const o2: number[] = [];
+    const e2: number[] = [];
     for (let j = 0; j < t.chars.length; j++) {
       const ch = t.chars[j]!;
       if (atStartOfLine) {
@@ -123,20 +137,24 @@ function stripIndentation(toks: Token[]): { chars: string[]; offs: number[] } {
           if (curDropped++ >= minIndent) {
             c2.push(ch);
             o2.push(t.offs[j]!);
+            e2.push(t.ends[j]!);
           }
         } else if (ch === '\n') {
           curDropped = 0;
           c2.push(ch);
           o2.push(t.offs[j]!);
+          e2.push(t.ends[j]!);
         } else {
           atStartOfLine = false;
           curDropped = 0;
           c2.push(ch);
           o2.push(t.offs[j]!);
+          e2.push(t.ends[j]!);
         }
       } else {
         c2.push(ch);
         o2.push(t.offs[j]!);
+        e2.push(t.ends[j]!);
         if (ch === '\n') atStartOfLine = true;
       }
     }
@@ -146,12 +164,14 @@ function stripIndentation(toks: Token[]): { chars: string[]; offs: number[] } {
       if (p !== -1 && c2.slice(p + 1).every((ch) => ch === ' ')) {
         c2.length = p + 1;
         o2.length = p + 1;
+        e2.length = p + 1;
       }
     }
     chars.push(...c2);
     offs.push(...o2);
+    ends.push(...e2);
   }
-  return { chars, offs };
+  return { chars, offs, ends };
 }
 
 /** Decodes a string_expression / indented_string_expression node. */
@@ -160,21 +180,24 @@ export function decodeString(node: SNode, text: string): DecodedString {
   const toks = tokens(node, text, indented);
   let chars: string[];
   let offs: number[];
+  let ends: number[];
   if (indented) {
-    ({ chars, offs } = stripIndentation(toks));
+    ({ chars, offs, ends } = stripIndentation(toks));
   } else {
     chars = [];
     offs = [];
+    ends = [];
     for (const t of toks) {
       for (let j = 0; j < t.chars.length; j++) {
         chars.push(t.chars[j]!);
         offs.push(t.offs[j]!);
+        ends.push(t.ends[j]!);
       }
     }
   }
   const closeLen = indented ? 2 : 1;
   offs.push(node.endIndex - closeLen);
-  return { value: chars.join(''), offsets: offs, hasInterpolation: toks.some((t) => t.kind === 'interp'), indented };
+  return { value: chars.join(''), offsets: offs, ends, hasInterpolation: toks.some((t) => t.kind === 'interp'), indented };
 }
 
 /** The value of a string node without interpolations, or undefined. */

@@ -69,7 +69,7 @@ export function settingsFromAssignments(assignments: Assignment[], extraOptions:
 /** Maps offsets of the decoded string back to the file. */
 function mapper(d: DecodedString, lines: LineIndex, file: string): (s: number, e: number) => Span {
   const startOf = (i: number): number => d.offsets[Math.min(i, d.offsets.length - 1)]!;
-  const endOf = (i: number): number => (i <= 0 ? startOf(0) : d.offsets[i - 1]! + 1);
+  const endOf = (i: number): number => (i <= 0 ? startOf(0) : d.ends[i - 1]!);
   return (s, e) => {
     const so = startOf(s);
     return lines.span(file, so, Math.max(so, endOf(e)));
