@@ -110,6 +110,8 @@ describe('verify-commit without a policy matches git verify-commit', () => {
     expect(ok.stdout).toContain(`${commits.alice} good: signer Alice <alice@example.org>, key `);
     const range = runCli(['verify-commit', '--repo', f.repo, '--keyring', keyring, '--format', 'json', '--range', `${commits.base}..${commits.carol}`]);
     expect(parseLines(range.stdout).map((v) => v.rev)).toEqual([commits.carol, commits.alice]);
+    const positional = runCli(['verify-commit', '--repo', f.repo, '--keyring', keyring, '--format', 'json', `${commits.base}..${commits.carol}`]);
+    expect(positional.stdout).toBe(range.stdout);
     const limited = runCli(['verify-commit', '--repo', f.repo, '--keyring', keyring, '--format', 'json', '--limit', '3', 'HEAD~1']);
     expect(parseLines(limited.stdout).map((v) => v.rev)).toEqual(f.git(['rev-list', '-n', '3', 'HEAD~1']).trim().split('\n'));
   }, CLI_TIMEOUT);

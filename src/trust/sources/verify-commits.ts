@@ -130,7 +130,7 @@ async function pickRepository(source: CommitSource, policy: TrustPolicy, revs: s
   const refs = await source.identity();
   const first = revs?.[0];
   // A branch named on the command line selects a branch-specific entry.
-  const branch = first && !OID.test(first) && /^[A-Za-z0-9._/-]+$/.test(first) && first !== 'HEAD' ? first : await source.currentBranch();
+  const branch = first && !OID.test(first) && /^[A-Za-z0-9._/-]+$/.test(first) && !first.includes('..') && first !== 'HEAD' ? first : await source.currentBranch();
   return selectRepository(policy, refs, branch);
 }
 
@@ -161,9 +161,14 @@ async function selectTargets(opts: VerifyCommitsOptions, repository: RepositoryP
   const { source } = opts;
   const firstParent = opts.firstParent ?? false;
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UserError(`--limit wants a positive integer, got ${opts.limit}`);
-  if (opts.range) {
-    if (opts.revs?.length) throw new UserError('give either revisions or --range, not both');
-    const { tips, exclude } = await source.resolveRange(opts.range);
+  // `A..B` given as a revision means the same as --range A..B, as in git.
+  const single = opts.revs?.length === 1 ? opts.revs[0] : undefined;
+  const positionalRange = single?.includes('..') && !single.includes('...') ? single : undefined;
+  if (opts.revs && opts.revs.length > 1 && opts.revs.some((r) => r.includes('..'))) throw new UserError('give one range A..B, or revisions, not both');
+  const range = opts.range ?? positionalRange;
+  if (range) {
+    if (opts.range && opts.revs?.length) throw new UserError('give either revisions or --range, not both');
+    const { tips, exclude } = await source.resolveRange(range);
     const root = repository?.trustRoot;
     // With a trust root the whole range is listed so descent can be judged; only `limit` are verified.
     const walked = await source.walk({ tips, exclude, firstParent, limit: root ? undefined : opts.limit });
