@@ -22,7 +22,7 @@ export function inlineSuppressions(file: FileModel): InlineSuppression[] {
       .split(',')
       .map((r) => r.trim().toLowerCase())
       .filter(Boolean);
-    const reason = m[2]!.trim();
+    const reason = m[2]!.replace(/^[:\-\u2013\u2014]\s*/, '').trim();
     out.push({ line: c.line, rules, ...(reason ? { reason } : {}) });
   }
   return out;

@@ -19,7 +19,7 @@ function model(files: Record<string, string>): ConfigModel {
 
 const host = `{
   nix.settings.require-sigs = false; # nixharden: ignore[NH005] air-gapped lab, no substituters
-  # nixharden: ignore[sandbox-disabled,NH007] builder VM
+  # nixharden: ignore[sandbox-disabled, NH007]: builder VM
   nix.settings.sandbox = false;
   nix.settings.trusted-users = [ "root" "@wheel" ];
   # nixharden: ignore[NH010]
