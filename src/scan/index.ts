@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, UserError } from '../core/errors.js';
-import { discover, kindWhenWalking, toDisplayPath, type DiscoveredFile } from '../discover/index.js';
+import { discover, kindWhenWalking, toDisplayPath, type DiscoveredFile, type Discovery } from '../discover/index.js';
 import { kindOfPath } from '../discover/kind.js';
 import type { ConfigModel, FileModel } from '../model/types.js';
 import { decode, type Encoded } from './codec.js';
@@ -186,7 +186,12 @@ function linkFlakes(files: FileModel[]): void {
  * file found while walking that cannot be read becomes a ParseProblem on it.
  */
 export async function loadConfigModel(paths: string[], opts: ScanOptions = {}): Promise<ConfigModel> {
-  const { root, files } = discover(paths, { root: opts.root });
+  return modelDiscovered(discover(paths, { root: opts.root }), opts);
+}
+
+/** The pipeline after discovery: read, parse and model the files (and what they import). */
+export async function modelDiscovered(discovery: Discovery, opts: ScanOptions = {}): Promise<ConfigModel> {
+  const { root, files } = discovery;
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   const runner = runnerFor(files.length, jobs);
   const all: DiscoveredFile[] = [];
