@@ -102,12 +102,16 @@ export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyC
 
   // Descent is judged on the whole walked history (a --limit must not cut the path to the
   // root); parents read from the commit objects themselves win over the listing's.
-  const rootStatus = root
-    ? classifyTrustRoot(
-        [...(graph ?? []), ...targets].map((n) => ({ oid: n.oid, parents: signed.get(n.oid)?.parents ?? (n as CommitNode).parents ?? [] })),
-        root,
-      )
-    : undefined;
+  let rootStatus: Map<string, RootStatus> | undefined;
+  if (root) {
+    const nodes = new Map<string, string[]>((graph ?? []).map((n) => [n.oid, n.parents]));
+    for (const t of targets) if (!nodes.has(t.oid)) nodes.set(t.oid, []);
+    for (const [oid, listed] of nodes) {
+      const read = signed.get(oid);
+      nodes.set(oid, read && read.error === undefined ? read.parents : listed);
+    }
+    rootStatus = classifyTrustRoot([...nodes].map(([oid, parents]) => ({ oid, parents })), root);
+  }
   const index = policy ? signerIndex(policy) : undefined;
   const commits = targets.map((t): CommitReport => {
     const c = signed.get(t.oid)!;
