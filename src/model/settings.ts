@@ -6,7 +6,7 @@
 import type { LineIndex, Span } from '../core/span.js';
 import type { ConfLine, ParsedConf } from '../syntax/nixconf.js';
 import type { DecodedString } from './nix-strings.js';
-import type { Assignment, Setting, StaticValue, Wrapper } from './types.js';
+import type { Assignment, Setting, SettingOrigin, StaticValue, Wrapper } from './types.js';
 
 /** Deprecated NixOS / nix-darwin `nix.<option>` names and the nix.conf key each one sets. */
 export const DEPRECATED_OPTIONS: Readonly<Record<string, string>> = {
@@ -49,16 +49,22 @@ export function settingsFromAssignments(assignments: Assignment[], extraOptions:
   for (const a of assignments) {
     const p = stripUserPrefix(a.path);
     const optionName = a.path.join('.');
-    const base = { value: a.value, span: a.span, keySpan: a.keySpan, wrappers: a.wrappers, optionName };
+    const setting = (key: string, origin: SettingOrigin): Setting => ({
+      key,
+      append: key.startsWith('extra-'),
+      origin,
+      optionName,
+      value: a.value,
+      span: a.span,
+      keySpan: a.keySpan,
+      wrappers: a.wrappers,
+    });
     if (p.length === 3 && p[0] === 'nix' && p[1] === 'settings') {
-      const key = p[2]!;
-      out.push({ key, append: key.startsWith('extra-'), origin: 'nix.settings', ...base });
+      out.push(setting(p[2]!, 'nix.settings'));
     } else if (p.length === 2 && p[0] === 'nix' && Object.prototype.hasOwnProperty.call(DEPRECATED_OPTIONS, p[1]!)) {
-      const key = DEPRECATED_OPTIONS[p[1]!]!;
-      out.push({ key, append: key.startsWith('extra-'), origin: 'deprecated-option', ...base });
+      out.push(setting(DEPRECATED_OPTIONS[p[1]!]!, 'deprecated-option'));
     } else if (a.path.length === 2 && a.path[0] === 'nixConfig' && nixConfigSpans.some((s) => within(a.span, s))) {
-      const key = a.path[1]!;
-      out.push({ key, append: key.startsWith('extra-'), origin: 'nixConfig', ...base });
+      out.push(setting(a.path[1]!, 'nixConfig'));
     }
   }
   for (const src of extraOptions) out.push(...settingsFromExtraOptions(src, lines, file));

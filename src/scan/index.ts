@@ -11,8 +11,9 @@ import { ExitCode, UserError } from '../core/errors.js';
 import { discover, kindWhenWalking, toDisplayPath, type DiscoveredFile, type Discovery } from '../discover/index.js';
 import { kindOfPath } from '../discover/kind.js';
 import type { ConfigModel, FileModel } from '../model/types.js';
-import { decode, type Encoded } from './codec.js';
+import { decodeModels } from './model-codec.js';
 import { processItem, type WorkItem, type WorkResult } from './model-file.js';
+import type { WorkerReply } from './worker.js';
 
 export interface ScanOptions {
   /** Worker threads to use (default: available parallelism); 1 models everything in this thread. */
@@ -43,7 +44,9 @@ class Pool {
   private readonly workers: Worker[] = [];
   constructor(size: number, script: string) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(script);
+      // A large young generation: a file's syntax tree and tokens die young, and
+      // scavenges that run mid-file would promote them.
+      const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 96 } });
       w.unref();
       this.workers.push(w);
     }
@@ -75,9 +78,16 @@ class Pool {
         return true;
       };
       for (const w of this.workers) {
-        const onMessage = (enc: Encoded): void => {
+        const onMessage = (reply: WorkerReply): void => {
           active--;
-          results.push(...(decode(enc) as WorkResult[]));
+          const models = decodeModels(reply.models);
+          reply.meta.forEach((m, k) => {
+            const r: WorkResult = { index: m.index };
+            if (m.readError !== undefined) r.readError = m.readError;
+            const model = models[k];
+            if (model) r.model = model;
+            results.push(r);
+          });
           if (!feed(w)) finish();
         };
         const onError = (err: Error): void => finish(err);
