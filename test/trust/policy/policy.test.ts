@@ -123,6 +123,14 @@ repositories:
     expect(got).toEqual(want);
   });
 
+  test('line numbers stay right after a multi-line inline certificate', async () => {
+    const text = base(`keys = ["""\n${alice.armored}"""]`).replace('keys = [{ path = "keys/bob.pub" }]', 'keys = ["hello"]');
+    const file = f.write('lines.toml', text);
+    const expected = text.split('\n').findIndex((l) => l === 'keys = ["hello"]') + 1;
+    expect(expected).toBeGreaterThan(10);
+    await expectUserError(file, /signer "bob": key is neither/, expected);
+  });
+
   test('a missing policy file is a UserError naming it', async () => {
     await expectUserError(path.join(f.dir, 'nope.toml'), /cannot read policy: ENOENT/);
   });
