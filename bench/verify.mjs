@@ -58,7 +58,7 @@ export async function run(args = []) {
   console.log(`nixharden verify-commit: ${secs(ours)} for ${commits.length} commits (${good} verified)`);
   console.log(`git verify-commit loop:  ${secs(theirs)} for ${oids.length} commits (${gitGood} verified)`);
   const ratio = theirs / ours;
-  console.log(`speed-up: ${ratio.toFixed(1)}x (goal: >= 20x)`);
+  console.log(`speed-up: ${ratio.toFixed(1)}x (goal: >= 20x); ${os.availableParallelism()} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
   if (good !== gitGood) {
     console.error(`bench verify: verdicts disagree with git (${good} vs ${gitGood})`);
     process.exitCode = 1;
