@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { jest } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
 
 // The built CLI is what users run: `npx tsc -p tsconfig.build.json` first (scripts/test.sh does).
@@ -18,6 +19,9 @@ const risky = `{ pkgs, ... }:
   nix.settings.trusted-users = [ "root" "@wheel" ];
 }
 `;
+
+// Each case spawns the CLI several times; the shared 2-core machine can be slow.
+jest.setTimeout(180000);
 
 let tmp: string;
 beforeEach(() => {

@@ -44,7 +44,7 @@ describe('SARIF 2.1.0 report', () => {
     const result = await analyzePaths([path.resolve('fixtures/rules')], { noConfig: true, root: path.resolve('.'), jobs: 1 });
     expect(result.findings.length).toBeGreaterThan(50);
     real = renderSarif(result);
-  });
+  }, 180000);
 
   it('is valid against the official SARIF 2.1.0 schema (from @microsoft/jest-sarif)', () => {
     expect(schemaErrors(JSON.parse(real))).toEqual([]);
@@ -52,14 +52,14 @@ describe('SARIF 2.1.0 report', () => {
 
   it('passes sarif-multitool validate with no errors or warnings', () => {
     expect(multitoolProblems(real)).toEqual([]);
-  }, 60000);
+  }, 180000);
 
   it('sarif-multitool does report a broken log (the oracle is not vacuous)', () => {
     const broken = JSON.parse(real);
     broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
     expect(multitoolProblems(JSON.stringify(broken)).some((p) => p.startsWith('error'))).toBe(true);
     expect(schemaErrors(broken).length).toBeGreaterThan(0);
-  }, 60000);
+  }, 180000);
 
   it('has what GitHub code scanning needs', () => {
     const log = JSON.parse(real);
@@ -115,5 +115,5 @@ describe('SARIF fingerprints and suppressions', () => {
     const sup = log.runs[0].results.map((r: { suppressions: unknown }) => r.suppressions);
     expect(sup).toEqual([[{ kind: 'inSource', status: 'accepted', justification: 'air-gapped lab' }], [{ kind: 'external', status: 'accepted' }]]);
     expect(multitoolProblems(JSON.stringify(log))).toEqual([]);
-  }, 60000);
+  }, 180000);
 });
