@@ -8,7 +8,7 @@ const PATTERNS: { re: RegExp; what: string }[] = [
   { re: /\bgithub_pat_[A-Za-z0-9_]{22,}\b/g, what: 'a GitHub fine-grained token' },
   { re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, what: 'a GitLab token' },
   // Ed25519 binary cache secret keys are 64 bytes (88 base64 chars); public keys are 32 bytes.
-  { re: /[A-Za-z0-9._-]+-\d+:[A-Za-z0-9+/]{86}==/g, what: 'a binary cache secret key' },
+  { re: /[A-Za-z0-9._-]+:[A-Za-z0-9+/]{86}==/g, what: 'a binary cache secret key' },
   { re: /\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+[^\s$]\S*/g, what: 'netrc credentials' },
   { re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g, what: 'a JSON Web Token' },
   { re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'$]+:[^\s/@"'$]+@/gi, what: 'a password in a URL' },
