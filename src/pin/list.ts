@@ -23,7 +23,26 @@ export function listPins(model: ConfigModel): Pin[] {
       pins.push({ kind: 'channel', name: lookup.name, transitive: false, file: f.file, line: lookup.span.startLine, ref: lookup.name, mutable: true, origin: { type: 'channel', lookup }, model: f });
     }
   }
+  // A lock node pinned to a rev keeps its branch only in the flake.nix comment: borrow it.
+  for (const p of pins) {
+    if (p.kind !== 'flake-lock' || p.ref) continue;
+    const ref = partnerOf(p, pins)?.ref;
+    if (ref) p.ref = ref;
+  }
   return pins;
+}
+
+/** The flake.nix input and the direct flake.lock node of the same name in the same flake. */
+export function partnerOf(p: Pin, pins: Pin[]): Pin | undefined {
+  if (p.origin.type === 'flake-input') {
+    const lockFile = p.model.flakeLockFile;
+    return pins.find((q) => q.origin.type === 'flake-lock' && q.file === lockFile && q.origin.node.direct && q.origin.node.inputPath.join('/') === p.name);
+  }
+  if (p.origin.type === 'flake-lock' && p.origin.node.direct) {
+    const nixFile = p.model.flakeNixFile;
+    return pins.find((q) => q.origin.type === 'flake-input' && q.file === nixFile && q.name === p.name);
+  }
+  return undefined;
 }
 
 function str(v: StaticValue | undefined): string | undefined {
