@@ -6,6 +6,7 @@ import { register as registerScan } from './scan.js';
 import { register as registerRules } from './rules.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPins } from './pins.js';
+import { register as registerPin } from './pin.js';
 
 /**
  * Each command file exports a `register(program, setExitCode)`; list it here.
@@ -21,4 +22,5 @@ export const commands: Register[] = [
   registerRules,
   registerExplain,
   registerPins,
+  registerPin,
 ];
