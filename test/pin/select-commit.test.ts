@@ -1,0 +1,101 @@
+/**
+ * Choosing a commit over a longer history: first-parent order (a good commit
+ * merged in from a side branch is not on the branch's own line), the API
+ * budget of one page request per 100 commits examined, and the disk cache
+ * that makes later runs cost only the first page. `git verify-commit` is the
+ * oracle for which commits are good.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import { GitHubHistory } from '../../src/pin/github-history.js';
+import { selectCommit } from '../../src/pin/select-commit.js';
+import { LocalGitSource } from '../../src/trust/sources/local-git.js';
+import { SigningLab, type GpgKey, type TempRepo } from '../helpers/signing.js';
+import { GitHubStandIn } from './github-server.js';
+
+jest.setTimeout(120_000);
+
+let lab: SigningLab;
+let repo: TempRepo;
+let server: GitHubStandIn;
+let keyring: string;
+let tmp: string;
+const c: Record<string, string> = {};
+const repoName = { owner: 'NixOS', repo: 'nixpkgs' };
+
+beforeAll(async () => {
+  lab = new SigningLab();
+  const home = lab.gpgHome();
+  const alice: GpgKey = home.genKey({ uid: 'Alice <alice@example.org>' });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-select-'));
+  keyring = path.join(tmp, 'alice.asc');
+  fs.writeFileSync(keyring, home.exportPublic([alice], { armor: true }));
+  repo = lab.repo();
+  c.base = repo.commit('base', { gpg: alice }, { file: 'base.txt' });
+  // A side branch with a good commit, merged by an unsigned merge: not on the first-parent line.
+  repo.git(['checkout', '-q', '-b', 'side']);
+  c.side = repo.commit('side work', { gpg: alice }, { file: 'side.txt' });
+  repo.git(['checkout', '-q', 'main']);
+  repo.commit('main work', undefined, { file: 'main.txt' });
+  c.merge = repo.merge('side', 'merge side');
+  // 230 unsigned commits on top: the walk must page through three API pages.
+  for (let i = 0; i < 230; i++) {
+    fs.writeFileSync(path.join(repo.dir, 'n.txt'), `${i}\n`);
+    repo.git(['add', 'n.txt']);
+    repo.git(['commit', '-q', '-m', `unsigned ${i}`]);
+  }
+  repo.git(['branch', 'nixos-unstable']);
+  expect(repo.verifyCommit(c.side, { keyring: fs.readFileSync(keyring) }).status).toBe(0);
+  server = new GitHubStandIn(repo.dir);
+  await server.start();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  lab?.cleanup();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('walks first-parent: the merged-in good commit is passed over for the good base on the branch line', async () => {
+  const source = await LocalGitSource.open(repo.dir);
+  try {
+    const s = await selectCommit({ source, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring] });
+    expect(s.rev).toBe(c.base);
+    // 230 + merge + "main work" on the first-parent line; the side commit is not counted.
+    expect(s.behind).toBe(232);
+    expect(s.explanation).toBe('232 commits behind nixos-unstable: the 232 newer commits are unsigned');
+  } finally {
+    await source.close();
+  }
+});
+
+test('GitHub: one page request per 100 commits examined; cached pages cost nothing on the next run', async () => {
+  server.reset();
+  const cacheDir = path.join(tmp, 'cache');
+  const first = new GitHubHistory({ repo: repoName, apiBase: server.url, cacheDir, backoffMs: 5 });
+  const s = await selectCommit({ source: first, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring] });
+  expect(s.rev).toBe(c.base);
+  // 233 first-parent commits, listed in git-log order (the side commit too): 3 pages of 100.
+  expect(server.requests.filter((r) => r.includes('/commits?'))).toHaveLength(3);
+  expect(first.stats.requests).toBe(3);
+  expect(server.count('/git/commits/')).toBe(0);
+
+  server.reset();
+  const second = new GitHubHistory({ repo: repoName, apiBase: server.url, cacheDir, backoffMs: 5 });
+  const again = await selectCommit({ source: second, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring] });
+  expect(again.rev).toBe(c.base);
+  // The branch name must be asked for (it moves); the pages under its sha come from the cache.
+  expect(server.requests).toHaveLength(1);
+  expect(second.stats.cachedPages).toBe(2);
+});
+
+test('the limit bounds the walk and the requests', async () => {
+  server.reset();
+  const source = new GitHubHistory({ repo: repoName, apiBase: server.url, backoffMs: 5 });
+  await expect(selectCommit({ source, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring], limit: 150 })).rejects.toThrow(
+    'no commit on nixos-unstable of NixOS/nixpkgs satisfies the given keys within the newest 150 commits (limit 150): are unsigned; nothing changed',
+  );
+  expect(server.requests).toHaveLength(2);
+});
