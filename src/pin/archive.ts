@@ -34,20 +34,21 @@ export async function hashArchiveUrl(url: string, opts: ArchiveOptions = {}): Pr
     async (body) => {
       const flat = createHash('sha256');
       let bytes = 0;
+      // Iterated by hand: if the tar reader stops at its end marker, the rest is still read for the flat hash.
+      const it = body[Symbol.asyncIterator]();
+      const next = async (): Promise<Buffer | undefined> => {
+        const r = await it.next();
+        if (r.done) return undefined;
+        flat.update(r.value);
+        bytes += r.value.length;
+        opts.onBytes?.(bytes);
+        return r.value;
+      };
       async function* counted(): AsyncGenerator<Buffer> {
-        for await (const chunk of body) {
-          flat.update(chunk);
-          bytes += chunk.length;
-          opts.onBytes?.(bytes);
-          yield chunk;
-        }
+        for (let chunk = await next(); chunk; chunk = await next()) yield chunk;
       }
       const r = await narHashOfTarball(counted(), { label: url, maxUnpackedBytes: opts.maxUnpackedBytes });
-      // The tar reader may stop at the end-of-archive marker: read the rest so the flat hash covers every byte.
-      for await (const chunk of body) {
-        flat.update(chunk);
-        bytes += chunk.length;
-      }
+      while (await next());
       return { nar: r.hash, flat: new NixHash('sha256', flat.digest()), bytes };
     },
     opts,

@@ -68,7 +68,7 @@ export class GitHubStandIn {
   }
 
   private git(args: string[]): Buffer {
-    return execFileSync('git', ['-C', this.repoDir, ...args], { maxBuffer: 1 << 28 });
+    return execFileSync('git', ['-C', this.repoDir, ...args], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   private json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -282,3 +282,19 @@ test('refuses to run without saying which keys to trust', async () => {
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('--policy FILE, or --keyring FILE');
 });
+
+test('fetchurl gets the flat hash of the archive bytes, as nix-prefetch-url computes it', async () => {
+  const cfg = fs.mkdtempSync(path.join(work, 'fetchurl-'));
+  fs.writeFileSync(
+    path.join(cfg, 'default.nix'),
+    '{ pkgs }:\npkgs.fetchurl {\n  url = "https://github.com/NixOS/nixpkgs/archive/nixos-25.11.tar.gz";\n  hash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";\n}\n',
+  );
+  const r = await nixharden(['pin', '.', '--policy', policyFile, '--github-api', server.url, '--archive-base', server.url, '--write'], cfg);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const url = `${server.url}/NixOS/nixpkgs/archive/${c.good}.tar.gz`;
+  const oracle = await runAsync('nix-prefetch-url', ['--type', 'sha256', url]);
+  expect(oracle.status).toBe(0);
+  const sri = (await runAsync('nix', ['--extra-experimental-features', 'nix-command', 'hash', 'to-sri', '--type', 'sha256', oracle.stdout.trim()])).stdout.trim();
+  expect(fs.readFileSync(path.join(cfg, 'default.nix'), 'utf8')).toContain(`url = "${url}"; # branch: nixos-25.11\n  hash = "${sri}";`);
+});
