@@ -38,7 +38,7 @@ export interface EngineResult {
 export const DEFAULT_OPTIONS: { officialSubstituters: string[]; officialKeys: string[]; staleDays: number } = {
   officialSubstituters: ['https://cache.nixos.org'],
   officialKeys: ['cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY='],
-  staleDays: 90,
+  staleDays: 30,
 };
 
 export const EMPTY_POLICY: RulePolicy = { disable: [], severity: {}, ignore: [] };

@@ -17,6 +17,20 @@ import { check as unlockedFlakeInput } from './unlocked-flake-input.js';
 import { check as inlineSecret } from './inline-secret.js';
 import { check as insecurePackagesPermitted } from './insecure-packages-permitted.js';
 import { check as parseError } from './parse-error.js';
+import { check as mutablePinRef } from './mutable-pin-ref.js';
+import { check as staleLock } from './stale-lock.js';
+import { check as unsupportedNixpkgsBranch } from './unsupported-nixpkgs-branch.js';
+import { check as nonUpstreamNixpkgs } from './non-upstream-nixpkgs.js';
+import { check as lockMissingNarhash } from './lock-missing-narhash.js';
+import { check as insecureInputTransport } from './insecure-input-transport.js';
+import { check as tarballInputWithoutHash } from './tarball-input-without-hash.js';
+import { check as lockOutOfDate } from './lock-out-of-date.js';
+import { check as sourcesEntryUnpinned } from './sources-entry-unpinned.js';
+import { check as weakFetchHash } from './weak-fetch-hash.js';
+import { check as fetchRevBranch } from './fetch-rev-branch.js';
+import { check as remoteBuilderHostKey } from './remote-builder-host-key.js';
+import { check as autoUpgradeMutableFlake } from './auto-upgrade-mutable-flake.js';
+import { check as postBuildHook } from './post-build-hook.js';
 
 export const checks: Readonly<Record<string, RuleCheck>> = {
   'unofficial-substituter': unofficialSubstituter,
@@ -36,4 +50,18 @@ export const checks: Readonly<Record<string, RuleCheck>> = {
   'inline-secret': inlineSecret,
   'insecure-packages-permitted': insecurePackagesPermitted,
   'parse-error': parseError,
+  'mutable-pin-ref': mutablePinRef,
+  'stale-lock': staleLock,
+  'unsupported-nixpkgs-branch': unsupportedNixpkgsBranch,
+  'non-upstream-nixpkgs': nonUpstreamNixpkgs,
+  'lock-missing-narhash': lockMissingNarhash,
+  'insecure-input-transport': insecureInputTransport,
+  'tarball-input-without-hash': tarballInputWithoutHash,
+  'lock-out-of-date': lockOutOfDate,
+  'sources-entry-unpinned': sourcesEntryUnpinned,
+  'weak-fetch-hash': weakFetchHash,
+  'fetch-rev-branch': fetchRevBranch,
+  'remote-builder-host-key': remoteBuilderHostKey,
+  'auto-upgrade-mutable-flake': autoUpgradeMutableFlake,
+  'post-build-hook': postBuildHook,
 };
