@@ -99,3 +99,31 @@ test('the limit bounds the walk and the requests', async () => {
   );
   expect(server.requests).toHaveLength(2);
 });
+
+test('a policy with a trust root: the walk and the verdicts respect it', async () => {
+  const policy = path.join(tmp, 'root-policy.toml');
+  fs.writeFileSync(
+    policy,
+    `version = 1
+[[signers]]
+id = "alice"
+keys = [{ path = "alice.asc" }]
+[[repositories]]
+url = "NixOS/nixpkgs"
+trust-root = "${c.base}"
+[[repositories.rules]]
+type = "threshold"
+min = 1
+signers = ["alice"]
+`,
+  );
+  const { loadPolicy } = await import('../../src/trust/policy.js');
+  const source = await LocalGitSource.open(repo.dir);
+  try {
+    const s = await selectCommit({ source, repo: repoName, branch: 'nixos-unstable', policy: await loadPolicy(policy) });
+    expect(s.rev).toBe(c.base);
+    expect(s.behind).toBe(232);
+  } finally {
+    await source.close();
+  }
+});
