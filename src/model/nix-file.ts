@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import type { SNode } from '../syntax/node.js';
-import { LineIndex, type Span } from '../core/span.js';
+import type { Span } from '../core/span.js';
+import { FastLines } from './lines.js';
 import { parseNix } from '../syntax/nix.js';
 import { LiteNode, LiteParseError, parseNixLite } from '../syntax/nix-lite.js';
 import { parseNixConf } from '../syntax/nixconf.js';
@@ -93,7 +94,7 @@ function parseForModel(text: string, opts: NixModelOptions): { root: SNode; erro
 
 export function modelNixFile(input: NixFileInput, opts: NixModelOptions = {}): FileModel {
   const { file, absPath, text } = input;
-  const lines = new LineIndex(text);
+  const lines = new FastLines(text);
   const parsed = parseForModel(text, opts);
   const ctx: Ctx = {
     file,

@@ -3,7 +3,8 @@
  * `nix.settings.<key>`, the deprecated NixOS options, `nix.extraOptions`
  * strings, a flake's `nixConfig`, and standalone nix.conf files.
  */
-import type { LineIndex, Span } from '../core/span.js';
+import type { Span } from '../core/span.js';
+import type { Lines } from './lines.js';
 import type { ConfLine, ParsedConf } from '../syntax/nixconf.js';
 import type { DecodedString } from './nix-strings.js';
 import type { Assignment, Setting, SettingOrigin, StaticValue, Wrapper } from './types.js';
@@ -44,16 +45,16 @@ function within(inner: Span, outer: Span): boolean {
   return inner.startOffset >= outer.startOffset && inner.endOffset <= outer.endOffset;
 }
 
-export function settingsFromAssignments(assignments: Assignment[], extraOptions: ExtraOptionsSource[], lines: LineIndex, file: string, nixConfigSpans: Span[]): Setting[] {
+export function settingsFromAssignments(assignments: Assignment[], extraOptions: ExtraOptionsSource[], lines: Lines, file: string, nixConfigSpans: Span[]): Setting[] {
   const out: Setting[] = [];
   for (const a of assignments) {
     const p = stripUserPrefix(a.path);
-    const optionName = a.path.join('.');
+    if (p[0] !== 'nix' && a.path[0] !== 'nixConfig') continue;
     const setting = (key: string, origin: SettingOrigin): Setting => ({
       key,
       append: key.startsWith('extra-'),
       origin,
-      optionName,
+      optionName: a.path.join('.'),
       value: a.value,
       span: a.span,
       keySpan: a.keySpan,
@@ -73,7 +74,7 @@ export function settingsFromAssignments(assignments: Assignment[], extraOptions:
 }
 
 /** Maps offsets of the decoded string back to the file. */
-function mapper(d: DecodedString, lines: LineIndex, file: string): (s: number, e: number) => Span {
+function mapper(d: DecodedString, lines: Lines, file: string): (s: number, e: number) => Span {
   const startOf = (i: number): number => d.offsets[Math.min(i, d.offsets.length - 1)]!;
   const endOf = (i: number): number => (i <= 0 ? startOf(0) : d.ends[i - 1]!);
   return (s, e) => {
@@ -82,7 +83,7 @@ function mapper(d: DecodedString, lines: LineIndex, file: string): (s: number, e
   };
 }
 
-function settingsFromExtraOptions(src: ExtraOptionsSource, lines: LineIndex, file: string): Setting[] {
+function settingsFromExtraOptions(src: ExtraOptionsSource, lines: Lines, file: string): Setting[] {
   const map = mapper(src.decoded, lines, file);
   const out: Setting[] = [];
   for (const line of src.conf.lines) {

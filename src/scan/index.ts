@@ -80,6 +80,8 @@ class Pool {
       for (const w of this.workers) {
         const onMessage = (reply: WorkerReply): void => {
           active--;
+          // Hand the worker its next batch before decoding this one, so it never waits on us.
+          const more = feed(w);
           const models = decodeModels(reply.models);
           reply.meta.forEach((m, k) => {
             const r: WorkResult = { index: m.index };
@@ -88,7 +90,7 @@ class Pool {
             if (model) r.model = model;
             results.push(r);
           });
-          if (!feed(w)) finish();
+          if (!more) finish();
         };
         const onError = (err: Error): void => finish(err);
         w.on('message', onMessage);
@@ -98,8 +100,9 @@ class Pool {
           w.off('error', onError);
         });
       }
+      // Two batches in flight per worker: one to work on, one queued behind it.
       let started = false;
-      for (const w of this.workers) started = feed(w) || started;
+      for (let round = 0; round < 2; round++) for (const w of this.workers) started = feed(w) || started;
       if (!started) finish();
     });
   }

@@ -7,9 +7,9 @@
  * side, writing every key name and every copy of the file path again: on
  * 10,000 files, more CPU than modelling itself, and the main thread's half of
  * it is serial. Here a span is six numbers (its file is the model's), objects
- * are rebuilt from literals of fixed shape, strings are written once each,
- * StaticValues shared between an assignment and its setting stay shared, and
- * the numbers travel in one transferable Float64Array.
+ * are rebuilt from literals of fixed shape, short strings are written once
+ * each, a setting's value that is its assignment's value stays that one object,
+ * and the numbers travel in one transferable Float64Array.
  */
 import type { Span } from '../core/span.js';
 import type {
@@ -54,8 +54,8 @@ class Writer {
   n = 0;
   readonly strs: string[] = [];
   private readonly strIds = new Map<string, number>();
-  private values = new Map<StaticValue, number>();
-  private valueCount = 0;
+  /** Values of the current model's assignments, by identity: a setting's value is usually one of them. */
+  shared = new Map<StaticValue, number>();
 
   num(x: number): void {
     if (this.n === this.nums.length) {
@@ -71,6 +71,12 @@ class Writer {
   }
 
   str(s: string): void {
+    if (s.length > 40) {
+      // Long strings (file texts, unknown expressions) are rarely repeated: don't hash them.
+      this.num(this.strs.length);
+      this.strs.push(s);
+      return;
+    }
     let id = this.strIds.get(s);
     if (id === undefined) {
       id = this.strs.length;
@@ -99,20 +105,7 @@ class Writer {
     this.num(s.endOffset);
   }
 
-  /** Starts a model: StaticValue back-references are per model. */
-  beginModel(): void {
-    this.values = new Map();
-    this.valueCount = 0;
-  }
-
   value(v: StaticValue): void {
-    const ref = this.values.get(v);
-    if (ref !== undefined) {
-      this.num(SV_REF);
-      this.num(ref);
-      return;
-    }
-    this.values.set(v, this.valueCount++);
     switch (v.kind) {
       case 'string':
         this.num(v.indented ? SV_STRING_INDENTED : SV_STRING);
@@ -198,15 +191,17 @@ class Writer {
 }
 
 function writeModel(w: Writer, m: FileModel): void {
-  w.beginModel();
+  w.shared.clear();
   w.str(m.file);
   w.str(m.absPath);
   w.str(m.kind);
   w.str(m.text);
   w.num(m.assignments.length);
-  for (const a of m.assignments) {
+  for (let k = 0; k < m.assignments.length; k++) {
+    const a = m.assignments[k]!;
     w.strList(a.path);
     w.value(a.value);
+    w.shared.set(a.value, k);
     w.span(a.span);
     w.span(a.keySpan);
     w.strList(a.wrappers);
@@ -217,7 +212,11 @@ function writeModel(w: Writer, m: FileModel): void {
     w.bool(s.append);
     w.str(s.origin);
     w.str(s.optionName);
-    w.value(s.value);
+    const ref = w.shared.get(s.value);
+    if (ref !== undefined) {
+      w.num(SV_REF);
+      w.num(ref);
+    } else w.value(s.value);
     w.span(s.span);
     w.span(s.keySpan);
     w.strList(s.wrappers);
@@ -352,8 +351,6 @@ class Reader {
   value(): StaticValue {
     const tag = this.num();
     if (tag === SV_REF) return this.values[this.num()]!;
-    const slot = this.values.length;
-    this.values.push(undefined as unknown as StaticValue);
     let v: StaticValue;
     switch (tag) {
       case SV_STRING: {
@@ -404,7 +401,6 @@ class Reader {
       default:
         throw new Error(`corrupt model encoding: value tag ${tag} at ${this.i - 1}`);
     }
-    this.values[slot] = v;
     return v;
   }
 
@@ -480,6 +476,7 @@ function readModel(r: Reader): FileModel {
   const assignments = r.list<Assignment>(() => {
     const path = r.strList();
     const value = r.value();
+    r.values.push(value);
     const span = r.span();
     const keySpan = r.span();
     return { path, value, span, keySpan, wrappers: r.strList() as Wrapper[] };

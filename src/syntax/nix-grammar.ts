@@ -12,23 +12,37 @@ function findGrammar(): string {
   return path.resolve(here, '..', '..', 'grammars', 'nix', 'index.cjs');
 }
 
-// tree-sitter's JavaScript must run once per process: it wraps methods of the
-// shared native classes, and a second run (jest gives each test file its own
-// module registry) captures the first run's getters and breaks every tree
-// (`rootNode` comes back undefined). Native addons are loaded once per process,
-// so the grammar's exports object carries the one copy.
-const grammar = require(findGrammar()) as { __nixhardenTreeSitter?: typeof ParserType };
-grammar.__nixhardenTreeSitter ??= require('tree-sitter') as typeof ParserType;
+interface Loaded {
+  Parser: typeof ParserType;
+  language: unknown;
+}
 
-export const Parser: typeof ParserType = grammar.__nixhardenTreeSitter;
-export const nixLanguage: unknown = grammar;
+let loaded: Loaded | undefined;
+
+/**
+ * Loads tree-sitter and the grammar on first use (a scan whose files the light
+ * parser accepts never needs them). tree-sitter's JavaScript must run once per
+ * process: it wraps methods of the shared native classes, and a second run
+ * (jest gives each test file its own module registry) captures the first run's
+ * getters and breaks every tree (`rootNode` comes back undefined). Native addons
+ * are loaded once per process, so the grammar's exports object carries the copy.
+ */
+export function loadTreeSitter(): Loaded {
+  if (!loaded) {
+    const grammar = require(findGrammar()) as { __nixhardenTreeSitter?: typeof ParserType };
+    grammar.__nixhardenTreeSitter ??= require('tree-sitter') as typeof ParserType;
+    loaded = { Parser: grammar.__nixhardenTreeSitter, language: grammar };
+  }
+  return loaded;
+}
 
 let shared: ParserType | undefined;
 /** One parser per thread: tree-sitter parsers are reusable but not re-entrant. */
 export function nixParser(): ParserType {
   if (!shared) {
+    const { Parser, language } = loadTreeSitter();
     shared = new Parser();
-    shared.setLanguage(nixLanguage as never);
+    shared.setLanguage(language as never);
   }
   return shared;
 }
