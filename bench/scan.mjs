@@ -62,7 +62,7 @@ function module(r, i) {
   lines.push('');
   lines.push('  config = lib.mkIf cfg.enable {');
   lines.push('    environment.systemPackages = with pkgs; [');
-  for (let k = 0, m = 20 + n(40); k < m; k++) lines.push(`      ${pick(WORDS)}`);
+  for (let k = 0, m = 24 + n(50); k < m; k++) lines.push(`      ${pick(WORDS)}`);
   lines.push('    ];');
   lines.push('    nix.settings = {');
   lines.push(`      substituters = [ cache ] ++ [ "https://cache.nixos.org" ];`);
@@ -99,7 +99,7 @@ function module(r, i) {
     lines.push(`    bench.pkgs${i} = import <nixpkgs> { };`);
   }
   lines.push('    users.users = lib.genAttrs [');
-  for (let k = 0, m = 5 + n(20); k < m; k++) lines.push(`      "user${k}"`);
+  for (let k = 0, m = 8 + n(24); k < m; k++) lines.push(`      "user${k}"`);
   lines.push('    ] (name: {');
   lines.push('      isNormalUser = true;');
   lines.push('      extraGroups = [ "wheel" "networkmanager" ];');

@@ -48,6 +48,8 @@ const SV_LIST = 6;
 const SV_ATTRS = 7;
 const SV_UNKNOWN = 8;
 const SV_REF = 9;
+/** An unknown whose text is exactly its span's slice of the file: sent as nothing, re-sliced on arrival. */
+const SV_UNKNOWN_SLICE = 10;
 
 class Writer {
   nums = new Float64Array(1 << 16);
@@ -56,6 +58,8 @@ class Writer {
   private readonly strIds = new Map<string, number>();
   /** Values of the current model's assignments, by identity: a setting's value is usually one of them. */
   shared = new Map<StaticValue, number>();
+  /** The current model's file text. */
+  text = '';
 
   num(x: number): void {
     if (this.n === this.nums.length) {
@@ -136,8 +140,11 @@ class Writer {
         this.valueMap(v.entries);
         break;
       case 'unknown':
-        this.num(SV_UNKNOWN);
-        this.str(v.text);
+        if (v.text.length === v.span.endOffset - v.span.startOffset && this.text.startsWith(v.text, v.span.startOffset)) this.num(SV_UNKNOWN_SLICE);
+        else {
+          this.num(SV_UNKNOWN);
+          this.str(v.text);
+        }
         break;
     }
     this.span(v.span);
@@ -192,6 +199,7 @@ class Writer {
 
 function writeModel(w: Writer, m: FileModel): void {
   w.shared.clear();
+  w.text = m.text;
   w.str(m.file);
   w.str(m.absPath);
   w.str(m.kind);
@@ -311,6 +319,7 @@ export function encodeModels(models: (FileModel | undefined)[]): EncodedModels {
 class Reader {
   i = 0;
   file = '';
+  text = '';
   values: StaticValue[] = [];
   constructor(
     readonly nums: Float64Array,
@@ -398,6 +407,11 @@ class Reader {
         v = { kind: 'unknown', span: this.span(), text };
         break;
       }
+      case SV_UNKNOWN_SLICE: {
+        const span = this.span();
+        v = { kind: 'unknown', span, text: this.text.slice(span.startOffset, span.endOffset) };
+        break;
+      }
       default:
         throw new Error(`corrupt model encoding: value tag ${tag} at ${this.i - 1}`);
     }
@@ -473,6 +487,7 @@ function readModel(r: Reader): FileModel {
   const absPath = r.str();
   const kind = r.str() as SourceKind;
   const text = r.str();
+  r.text = text;
   const assignments = r.list<Assignment>(() => {
     const path = r.strList();
     const value = r.value();
