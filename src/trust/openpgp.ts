@@ -9,6 +9,9 @@ import type { KeySet, OpenPgpCert } from './keyset.js';
 import { findOpenPgpCerts } from './keyset.js';
 import { dearmorPgpSignature } from './openpgp-armor.js';
 import { PERMISSIVE_CONFIG } from './openpgp-config.js';
+import { verifiesFast } from './openpgp-fast-verify.js';
+import { readSignaturePacketsDirect } from './openpgp-packets.js';
+import { cachedExpiry } from './openpgp-cert-facts.js';
 import type { FailureReason, SignatureVerdict, VerifyOptions } from './types.js';
 
 const { enums } = openpgp;
@@ -54,7 +57,9 @@ export async function verifyOpenPgpSignatures(
   }
   let packets: openpgp.SignaturePacket[];
   try {
-    const parsed = await openpgp.readSignature({ binarySignature: new Uint8Array(binary), config: PERMISSIVE_CONFIG });
+    // The plain shape directly; anything unusual through openpgp.js's full reader.
+    const direct = readSignaturePacketsDirect(binary, PERMISSIVE_CONFIG);
+    const parsed = direct ? { packets: direct } : await openpgp.readSignature({ binarySignature: new Uint8Array(binary), config: PERMISSIVE_CONFIG });
     packets = parsed.packets.filter((p): p is openpgp.SignaturePacket => p instanceof openpgp.SignaturePacket);
     if (packets.length === 0 || packets.length !== parsed.packets.length) {
       return fail('malformed', `expected signature packets only, found ${packets.length} among ${parsed.packets.length} packets`);
@@ -113,13 +118,16 @@ async function verifyWithCert(
   base.algorithm = algorithmName(signingKey.getAlgorithmInfo());
 
   // 1. Cryptography first: a tampered object is "bad" whatever else is wrong with the key.
-  try {
-    await sig.verify(signingKey.keyPacket, sig.signatureType!, literal, null as unknown as Date, true, PERMISSIVE_CONFIG);
-  } catch (e) {
-    const msg = oneLine(e);
-    if (/did not match|verification failed|does not match|not issued by/i.test(msg)) return fail('bad-signature', `signature does not match the object: ${msg}`);
-    if (/critical/i.test(msg)) return fail('unsupported-format', msg);
-    return fail('malformed', msg);
+  // The fast path only ever confirms; anything it does not confirm is judged by openpgp.js.
+  if (!(await verifiesFast(sig, signingKey.keyPacket, sig.signatureType!, literal, PERMISSIVE_CONFIG))) {
+    try {
+      await sig.verify(signingKey.keyPacket, sig.signatureType!, literal, null as unknown as Date, true, PERMISSIVE_CONFIG);
+    } catch (e) {
+      const msg = oneLine(e);
+      if (/did not match|verification failed|does not match|not issued by/i.test(msg)) return fail('bad-signature', `signature does not match the object: ${msg}`);
+      if (/critical/i.test(msg)) return fail('unsupported-format', msg);
+      return fail('malformed', msg);
+    }
   }
 
   // 2. Algorithm policy.
@@ -137,7 +145,7 @@ async function verifyWithCert(
     return fail('bad-signature', `signature (${created.toISOString()}) predates its key (${signingKey.getCreationTime().toISOString()})`);
   }
 
-  const expiry = await effectiveExpiry(key, signingKey);
+  const expiry = await cachedExpiry(key, signingKey, effectiveExpiry);
   if (expiry && created >= expiry) {
     return fail('expired-key', `signed ${created.toISOString()}, after the key expired ${expiry.toISOString()}`);
   }

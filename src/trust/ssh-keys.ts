@@ -102,11 +102,43 @@ const CURVES: Record<string, { jwk: string; size: number; hash: string }> = {
 
 const b64url = (b: Buffer): string => b.toString('base64url');
 
+/**
+ * Decoded keys by their exact blob bytes: every signature embeds its signer's
+ * key, and importing it into node:crypto costs more than checking the signature.
+ * The blob fully determines the decoded key, so a hit is the same key; only
+ * successful decodes are kept, and the map is bounded (signatures may embed any
+ * number of distinct keys).
+ */
+const decoded = new Map<string, SshPublicKey>();
+const MAX_CACHED_KEYS = 1024;
+
 /** Decodes a key blob. Unknown types decode to a key without keyObject (never verifiable). */
 export function decodeSshPublicKeyBlob(blob: Buffer, comment?: string): SshPublicKey {
+  const id = blob.toString('base64');
+  let facts = decoded.get(id);
+  if (!facts) {
+    // A private copy of the bytes: the caller's buffer may be reused or changed.
+    facts = decodeUncached(Buffer.from(blob));
+    if (decoded.size >= MAX_CACHED_KEYS) decoded.clear();
+    decoded.set(id, facts);
+  }
+  const { type, fingerprint, application, bits, ecdsaHash, keyObject } = facts;
+  return {
+    type,
+    blob,
+    fingerprint,
+    ...(comment ? { comment } : {}),
+    ...(application !== undefined ? { application } : {}),
+    ...(bits !== undefined ? { bits } : {}),
+    ...(ecdsaHash !== undefined ? { ecdsaHash } : {}),
+    ...(keyObject !== undefined ? { keyObject } : {}),
+  };
+}
+
+function decodeUncached(blob: Buffer): SshPublicKey {
   const r = new SshReader(blob);
   const type = r.text();
-  const key: SshPublicKey = { type, blob, fingerprint: sshFingerprint(blob), ...(comment ? { comment } : {}) };
+  const key: SshPublicKey = { type, blob, fingerprint: sshFingerprint(blob) };
   switch (type) {
     case 'ssh-ed25519':
     case 'sk-ssh-ed25519@openssh.com': {
