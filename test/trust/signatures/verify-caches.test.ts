@@ -43,6 +43,7 @@ beforeAll(() => {
 });
 
 const DAY = 86_400_000;
+type AnyKeyPacket = openpgp.PublicKey['keyPacket'] | openpgp.Subkey['keyPacket'];
 
 async function packetOf(armored: string): Promise<openpgp.SignaturePacket> {
   const sig = await openpgp.readSignature({ binarySignature: new Uint8Array(dearmorPgpSignature(armored)), config: PERMISSIVE_CONFIG });
@@ -54,7 +55,7 @@ async function literalOf(payload: Buffer): Promise<object> {
 }
 
 /** Does openpgp.js itself accept this signature packet body (as bytes) over `payload` by `keyPacket`? */
-async function openpgpAccepts(body: Uint8Array, keyPacket: openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket, payload: Buffer): Promise<boolean> {
+async function openpgpAccepts(body: Uint8Array, keyPacket: AnyKeyPacket, payload: Buffer): Promise<boolean> {
   try {
     const sig = new openpgp.SignaturePacket();
     (sig as unknown as { read(b: Uint8Array, c: openpgp.Config): void }).read(body, PERMISSIVE_CONFIG);
@@ -65,7 +66,7 @@ async function openpgpAccepts(body: Uint8Array, keyPacket: openpgp.PublicKeyPack
   }
 }
 
-async function fastAccepts(body: Uint8Array, keyPacket: openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket, payload: Buffer): Promise<boolean> {
+async function fastAccepts(body: Uint8Array, keyPacket: AnyKeyPacket, payload: Buffer): Promise<boolean> {
   const sig = new openpgp.SignaturePacket();
   try {
     (sig as unknown as { read(b: Uint8Array, c: openpgp.Config): void }).read(body, PERMISSIVE_CONFIG);
@@ -90,7 +91,7 @@ function packetBody(armored: string): Buffer {
  * the signature packet (and a few of the payload) it never accepts what
  * openpgp.js rejects.
  */
-async function expectFastNeverWider(armored: string, keyPacket: openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket): Promise<void> {
+async function expectFastNeverWider(armored: string, keyPacket: AnyKeyPacket): Promise<void> {
   const body = packetBody(armored);
   expect(await fastAccepts(body, keyPacket, plain)).toBe(true);
   expect(await openpgpAccepts(body, keyPacket, plain)).toBe(true);
@@ -125,7 +126,7 @@ describe('node:crypto fast path confirms only what openpgp.js accepts', () => {
     const cert = keys.openpgp[0]!.key;
     const sig = await packetOf(armored);
     const signing = cert.getKeys(sig.issuerKeyID)[0]!;
-    await expectFastNeverWider(armored, signing.keyPacket as openpgp.PublicKeyPacket);
+    await expectFastNeverWider(armored, signing.keyPacket);
     expect(await verifyObjectSummary(parseGitObject(repo.catFile(oid), 'commit', oid), keys)).toMatchObject({ verified: true, reason: 'good' });
   });
 
