@@ -1,8 +1,11 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
+import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan.js';
 import { REPORT_FORMATS, renderReport, shouldColor, type ReportFormat } from '../report/index.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
 import { analyzePaths } from '../rules/analyze.js';
+import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
+import type { ScanResult } from '../rules/result.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import type { Register } from './commands.js';
 import { VERSION } from './main.js';
@@ -13,12 +16,28 @@ interface ScanFlags {
   minSeverity?: Severity;
   config?: string | false;
   jobs?: number;
+  profile: ProfileName;
+  staleDays?: number;
+  fix?: FixMode;
+  diff?: boolean;
 }
 
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+
+function fixTier(v: string | boolean): FixMode {
+  if (v === true || v === 'safe') return 'safe';
+  if (v === 'unsafe') return 'unsafe';
+  throw new InvalidArgumentError('must be safe or unsafe');
+}
+
+/** Puts each fix's outcome on its finding, so every report format can say what happened and why. */
+function withFixStatus(result: ScanResult, plan: FixPlan): ScanResult {
+  const status = new Map(plan.fixed.map((x) => [x.finding, x.status]));
+  return { ...result, findings: result.findings.map((f) => (status.has(f) ? { ...f, fixStatus: status.get(f)! } : f)) };
 }
 
 export const register: Register = (program, setExitCode) => {
@@ -28,26 +47,56 @@ export const register: Register = (program, setExitCode) => {
     .argument('<paths...>', 'files or directories to scan')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE (atomically) instead of stdout')
-    .addOption(new Option('--min-severity <level>', 'report only findings at or above LEVEL (default: info)').choices([...SEVERITIES]))
+    .addOption(new Option('--profile <name>', 'which findings show: regular, pedantic or auditor (see docs/profiles.md)').choices([...PROFILE_NAMES]).default('regular'))
+    .addOption(new Option('--min-severity <level>', "report only findings at or above LEVEL (overrides the profile's floor)").choices([...SEVERITIES]))
+    .option('--stale-days <n>', 'locked revisions older than N days are stale (default 30, or [options] staleDays)', positiveInt)
+    .option('--fix [tier]', 'apply fixes: safe (default) or unsafe (also behaviour-changing fixes, each saying why)', fixTier)
+    .option('--diff', 'print the fixes as a unified diff and write nothing (tier from --fix, default safe)')
     .option('--config <file>', 'use this config file instead of discovering .nixharden.toml')
     .option('--no-config', 'ignore any .nixharden.toml')
     .option('-j, --jobs <n>', 'worker threads for parsing (default: CPU count)', positiveInt)
     .action(async (paths: string[], flags: ScanFlags) => {
-      const result = await analyzePaths(paths, {
+      let result = await analyzePaths(paths, {
         configFile: typeof flags.config === 'string' ? flags.config : undefined,
         noConfig: flags.config === false,
         minSeverity: flags.minSeverity,
+        profile: flags.profile,
+        ...(flags.staleDays ? { staleDays: flags.staleDays } : {}),
         jobs: flags.jobs,
         toolVersion: VERSION,
       });
       // Expired ignores and similar notes are warnings on stderr in every format.
       for (const n of result.notes) process.stderr.write(`nixharden: warning: ${n.where ? `${n.where}: ` : ''}${n.message}\n`);
+      const ruleError = result.notes.some((n) => n.kind === 'rule-error');
+
+      if (flags.diff || flags.fix) {
+        let plan = planFixes(result, (flags.fix as unknown) === 'unsafe' ? 'unsafe' : 'safe');
+        if (flags.diff) {
+          process.stdout.write(plan.files.map((f) => f.diff).join(''));
+        } else {
+          plan = await applyFixPlan(plan);
+        }
+        for (const { finding, status } of plan.fixed) {
+          if (status.state === 'refused' || status.state === 'conflict')
+            process.stderr.write(`nixharden: fix not applied: ${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.reason}\n`);
+          else if (status.tier === 'unsafe') process.stderr.write(`nixharden: unsafe fix ${status.state === 'applied' ? 'applied' : 'planned'}: ${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.description}\n`);
+        }
+        result = withFixStatus(result, plan);
+        if (flags.diff) {
+          const n = plan.fixed.filter((x) => x.status.state === 'planned').length;
+          process.stderr.write(`nixharden: ${n} fix${n === 1 ? '' : 'es'} shown, nothing written\n`);
+          setExitCode(ruleError ? ExitCode.Usage : result.findings.length > 0 ? ExitCode.Findings : ExitCode.Ok);
+          return;
+        }
+      }
+
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout);
       const report = renderReport(result, flags.format, { color });
       if (flags.output) writeFileAtomic(flags.output, report);
       else process.stdout.write(report);
       // A rule that could not run means the scan cannot vouch for the files: fail closed.
-      if (result.notes.some((n) => n.kind === 'rule-error')) setExitCode(ExitCode.Usage);
-      else setExitCode(result.findings.length > 0 ? ExitCode.Findings : ExitCode.Ok);
+      const remaining = result.findings.filter((f) => f.fixStatus?.state !== 'applied');
+      if (ruleError) setExitCode(ExitCode.Usage);
+      else setExitCode(remaining.length > 0 ? ExitCode.Findings : ExitCode.Ok);
     });
 };

@@ -53,7 +53,22 @@ function frame(f: Finding, sources: Sources, paint: (c: string, s: string) => st
     }
   }
   lines.push(`  = ${f.title} (${f.slug})`);
+  const fixLine = describeFix(f);
+  if (fixLine) lines.push(`  = ${safeMessage(fixLine)}`);
   return lines.join('\n');
+}
+
+/** What happened to the finding's fix, or that one is available. */
+function describeFix(f: Finding): string | undefined {
+  const s = f.fixStatus;
+  if (s) {
+    const head = `fix (${s.tier}): ${s.description}`;
+    if (s.state === 'applied') return `fixed: ${head.slice(4)}`;
+    if (s.state === 'planned') return `${head} [shown in --diff, not written]`;
+    return `${head} [not applied: ${s.reason ?? s.state}]`;
+  }
+  if (f.fix) return `fix available with ${f.fix.tier === 'safe' ? '--fix' : '--fix=unsafe'}: ${f.fix.description}`;
+  return undefined;
 }
 
 /** Carets under [startCol, endCol) of `line`, keeping tabs so they line up. */
@@ -69,7 +84,9 @@ function summaryLine(result: ScanResult, paint: (c: string, s: string) => string
   const head = result.findings.length === 0 ? paint('32', 'No findings') : paint('1', plural(result.findings.length, 'finding'));
   const rest = [
     result.suppressed.length ? `${result.suppressed.length} suppressed` : '',
-    result.belowThreshold ? `${result.belowThreshold} below ${result.selection.minSeverity}` : '',
+    result.belowThreshold
+      ? `${result.belowThreshold} below ${result.selection.profile ? `the ${result.selection.profile} profile` : result.selection.minSeverity}`
+      : '',
     `${plural(result.files.length, 'file')} scanned`,
   ].filter(Boolean);
   return `${head}${parts.length ? ` (${parts.join(', ')})` : ''}; ${rest.join('; ')}`;

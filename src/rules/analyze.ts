@@ -5,6 +5,7 @@ import { loadConfig, type NixhardenConfig } from '../config/config.js';
 import { loadConfigModel } from '../scan/index.js';
 import { DEFAULT_OPTIONS, runRules, type Selection } from './engine.js';
 import { loadRules, type LoadedRule } from './registry.js';
+import { selectionFor, type ProfileName } from './profiles.js';
 import type { ScanResult } from './result.js';
 import type { RuleOptions, Severity } from './types.js';
 
@@ -22,6 +23,12 @@ export interface AnalyzeOptions {
   now?: Date;
   toolVersion?: string;
   rules?: LoadedRule[];
+  /** `--profile`; without it every finding shows (the library default; the CLI defaults to regular). */
+  profile?: ProfileName;
+  /** `--stale-days`; overrides the config's options.staleDays. */
+  staleDays?: number;
+  /** Supported nixpkgs releases (`YY.MM`), replacing the embedded list. */
+  supportedReleases?: string[];
 }
 
 /** The enclosing git work tree of `p`, if any. */
@@ -56,10 +63,12 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): 
   const options: RuleOptions = {
     officialSubstituters: config.options.officialSubstituters ?? DEFAULT_OPTIONS.officialSubstituters,
     officialKeys: config.options.officialKeys ?? DEFAULT_OPTIONS.officialKeys,
-    staleDays: config.options.staleDays ?? DEFAULT_OPTIONS.staleDays,
+    staleDays: opts.staleDays ?? config.options.staleDays ?? DEFAULT_OPTIONS.staleDays,
     now: opts.now ?? new Date(),
+    ...(opts.supportedReleases ? { supportedReleases: opts.supportedReleases } : {}),
   };
-  const selection: Selection = { minSeverity: opts.minSeverity ?? config.minSeverity ?? 'info' };
+  const floor = opts.minSeverity ?? config.minSeverity;
+  const selection: Selection = opts.profile ? selectionFor(opts.profile, floor) : { minSeverity: floor ?? 'info' };
   const engine = runRules(model, rules, options, config.policy, selection);
   const disabled = new Set(config.policy.disable.map((d) => d.toLowerCase()));
   return {

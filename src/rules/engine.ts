@@ -19,6 +19,8 @@ export interface RulePolicy {
 export interface Selection {
   minSeverity: Severity;
   minConfidence?: Confidence;
+  /** The profile this selection came from (src/rules/profiles.ts), for reports. */
+  profile?: 'regular' | 'pedantic' | 'auditor';
 }
 
 export interface Note {

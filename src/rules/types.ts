@@ -54,6 +54,15 @@ export interface RawFinding {
   related?: { span: Span; message: string }[];
 }
 
+/** What `scan --fix` did with a finding's fix (shown by the reports). */
+export interface FixStatus {
+  /** planned: --diff / dry run; applied: written; refused: not written (reason); conflict: overlapped another fix. */
+  state: 'planned' | 'applied' | 'refused' | 'conflict';
+  tier: 'safe' | 'unsafe';
+  description: string;
+  reason?: string;
+}
+
 export interface Finding extends RawFinding {
   ruleId: string;
   slug: string;
@@ -62,6 +71,8 @@ export interface Finding extends RawFinding {
   confidence: Confidence;
   title: string;
   suppressed?: { by: 'inline' | 'config'; reason?: string };
+  /** Set by `scan --fix` / `--diff`. */
+  fixStatus?: FixStatus;
 }
 
 /** Options a user can set that rules read (from the config file or flags). */

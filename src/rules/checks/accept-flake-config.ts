@@ -1,3 +1,4 @@
+import { setBoolEdits } from '../../fix/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { boolOf, describeSetting, settingsFor } from './util.js';
 
@@ -6,7 +7,12 @@ export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'accept-flake-config')) {
     if (boolOf(s) !== true) continue;
-    out.push({ span: s.span, message: `flakes' nixConfig is applied without asking (${describeSetting(s)})` });
+    const edits = setBoolEdits(file, s, false);
+    out.push({
+      span: s.span,
+      message: `flakes' nixConfig is applied without asking (${describeSetting(s)})`,
+      ...(edits ? { fix: { tier: 'safe' as const, description: 'set accept-flake-config = false (Nix asks again)', edits } } : {}),
+    });
   }
   return out;
 };

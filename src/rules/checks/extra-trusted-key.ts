@@ -1,3 +1,4 @@
+import { removeWordEdit, renameDeprecated } from '../../fix/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { describeSetting, settingsFor } from './util.js';
 
@@ -16,7 +17,12 @@ export const check: RuleCheck = (file, ctx) => {
         out.push({ span: w.span, severity: 'high', message: `key claims the official name ${name} but its key material differs from the official key` });
         continue;
       }
-      out.push({ span: w.span, message: `public key ${name} (${describeSetting(s)}) can sign store paths for every substituter` });
+      const edit = removeWordEdit(file, s, w);
+      out.push({
+        span: w.span,
+        message: `public key ${name} (${describeSetting(s)}) can sign store paths for every substituter`,
+        ...(edit ? { fix: { tier: 'unsafe' as const, description: `remove key ${name}: paths signed only by it are no longer accepted`, edits: [edit, ...[renameDeprecated(file, s)].filter((e) => e !== undefined)] } } : {}),
+      });
     }
   }
   return out;

@@ -1,3 +1,5 @@
+import { replaceWordEdits } from '../../fix/setting-edits.js';
+import { httpsUpgrade } from './https-hosts.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { describeSetting, isPlainHttp, settingsFor } from './util.js';
 
@@ -7,7 +9,13 @@ export const check: RuleCheck = (file) => {
   for (const s of settingsFor(file, 'substituters', 'trusted-substituters')) {
     for (const w of s.words) {
       if (!isPlainHttp(w.text)) continue;
-      out.push({ span: w.span, message: `substituter ${w.text} uses plain HTTP (${describeSetting(s)})` });
+      const https = httpsUpgrade(w.text);
+      const edits = https ? replaceWordEdits(file, s, w, https) : undefined;
+      out.push({
+        span: w.span,
+        message: `substituter ${w.text} uses plain HTTP (${describeSetting(s)})`,
+        ...(edits ? { fix: { tier: 'safe' as const, description: 'use https:// (the host serves it)', edits } } : {}),
+      });
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
+import { setBoolEdits } from '../../fix/setting-edits.js';
 import { boolOf, describeSetting, settingsFor } from './util.js';
 
 /** NH005: require-sigs = false. */
@@ -6,7 +7,12 @@ export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'require-sigs')) {
     if (boolOf(s) !== false) continue;
-    out.push({ span: s.span, message: `signature checking of substituted paths is turned off (${describeSetting(s)})` });
+    const edits = setBoolEdits(file, s, true);
+    out.push({
+      span: s.span,
+      message: `signature checking of substituted paths is turned off (${describeSetting(s)})`,
+      ...(edits ? { fix: { tier: 'safe' as const, description: 'set require-sigs = true (the default)', edits } } : {}),
+    });
   }
   return out;
 };

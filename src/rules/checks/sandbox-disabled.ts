@@ -1,3 +1,4 @@
+import { setBoolEdits } from '../../fix/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { boolOf, describeSetting, settingsFor } from './util.js';
 
@@ -7,9 +8,11 @@ export const check: RuleCheck = (file) => {
   for (const s of settingsFor(file, 'sandbox', 'sandbox-fallback')) {
     const where = describeSetting(s);
     if (s.key === 'sandbox') {
-      if (boolOf(s) === false) out.push({ span: s.span, message: `the build sandbox is disabled (${where})` });
+      const edits = setBoolEdits(file, s, true);
+      const fix = edits ? { fix: { tier: 'safe' as const, description: 'turn the sandbox back on (sandbox = true, the Linux default)', edits } } : {};
+      if (boolOf(s) === false) out.push({ span: s.span, message: `the build sandbox is disabled (${where})`, ...fix });
       else if (!s.unknown && s.words.length === 1 && s.words[0]!.text === 'relaxed')
-        out.push({ span: s.span, severity: 'medium', message: `the build sandbox is relaxed (${where}): derivations may opt out with __noChroot` });
+        out.push({ span: s.span, severity: 'medium', message: `the build sandbox is relaxed (${where}): derivations may opt out with __noChroot`, ...fix });
     } else if (boolOf(s) === true) {
       out.push({
         span: s.span,

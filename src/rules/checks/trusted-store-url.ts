@@ -1,4 +1,5 @@
 import type { Span } from '../../core/span.js';
+import { replaceWordEdits, withoutTrustedParam } from '../../fix/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { settingViews, spanAt } from './util.js';
 
@@ -13,7 +14,13 @@ export const check: RuleCheck = (file) => {
   for (const s of settingViews(file)) {
     for (const w of s.words) {
       if (!TRUSTED_WORD.test(w.text)) continue;
-      out.push({ span: w.span, message: `store URL ${w.text} is marked trusted, so paths from it need no signature` });
+      const plain = withoutTrustedParam(w.text);
+      const edits = plain === undefined ? undefined : replaceWordEdits(file, s, w, plain);
+      out.push({
+        span: w.span,
+        message: `store URL ${w.text} is marked trusted, so paths from it need no signature`,
+        ...(edits ? { fix: { tier: 'safe' as const, description: 'remove trusted=1 so paths from this store need valid signatures', edits } } : {}),
+      });
       covered.push(w.span);
     }
   }
@@ -24,7 +31,14 @@ export const check: RuleCheck = (file) => {
     if (covered.some((c) => start < c.endOffset && c.startOffset < end)) continue;
     const lineStart = file.text.lastIndexOf('\n', start - 1) + 1;
     if (file.text.slice(lineStart, start).includes('#')) continue;
-    out.push({ span: spanAt(file, start, end), message: `store URL ${m[0]} is marked trusted, so paths from it need no signature` });
+    const plain = withoutTrustedParam(m[0]);
+    out.push({
+      span: spanAt(file, start, end),
+      message: `store URL ${m[0]} is marked trusted, so paths from it need no signature`,
+      ...(plain !== undefined
+        ? { fix: { tier: 'safe' as const, description: 'remove trusted=1 so paths from this store need valid signatures', edits: [{ file: file.file, startOffset: start, endOffset: end, replacement: plain }] } }
+        : {}),
+    });
   }
   return out;
 };

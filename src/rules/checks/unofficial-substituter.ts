@@ -1,3 +1,5 @@
+import { removeSubstituterEdit } from '../../fix/list-edits.js';
+import { renameDeprecated } from '../../fix/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { describeSetting, isOfficialSubstituter, settingsFor } from './util.js';
 
@@ -9,9 +11,13 @@ export const check: RuleCheck = (file, ctx) => {
     for (const w of s.words) {
       if (isOfficialSubstituter(w.text, ctx.options.officialSubstituters)) continue;
       const what = s.key === 'trusted-substituters' ? 'trusted substituter (any user may enable it)' : 'substituter';
+      const edit = removeSubstituterEdit(file, s, w, ctx.options.officialSubstituters);
       out.push({
         span: w.span,
         message: `${w.text} is added as a ${what} (${describeSetting(s)}); it can supply binaries for every build`,
+        ...(edit
+          ? { fix: { tier: 'unsafe' as const, description: `remove ${w.text}: builds it served are rebuilt or fetched from the official cache instead`, edits: [edit, ...[renameDeprecated(file, s)].filter((e) => e !== undefined)] } }
+          : {}),
         related: [{ span: s.keySpan, message: `set by ${s.optionName}` }],
       });
     }

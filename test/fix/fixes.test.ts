@@ -1,0 +1,138 @@
+/**
+ * `scan --fix` on every fixture under fixtures/fix/<slug>/ (oracles: Nix's parser and evaluator):
+ * the result equals the reviewed `.fixed` file, parses with `nix-instantiate --parse`,
+ * evaluates to the same value except at the targeted settings, re-scans without the fixed
+ * findings, and a second run changes nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyFixPlan, planFixes, type FixMode } from '../../src/fix/plan.js';
+import { analyzePaths } from '../../src/rules/analyze.js';
+import { loadRules } from '../../src/rules/registry.js';
+
+const root = path.resolve('fixtures/fix');
+const rules = loadRules();
+const NOW = new Date('2026-01-01T00:00:00Z');
+const UPDATE = process.env.UPDATE_FIXED === '1';
+
+/** A stand-in for nixpkgs' lib with the module-system wrappers, written in Nix. */
+const LIB = '{ mkForce = v: { _type = "override"; priority = 50; content = v; }; mkDefault = v: { _type = "override"; priority = 1000; content = v; }; }';
+
+function copyDir(src: string, dst: string): void {
+  fs.mkdirSync(dst, { recursive: true });
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    if (e.name.endsWith('.fixed') || e.name === 'expect.json') continue;
+    const s = path.join(src, e.name);
+    const d = path.join(dst, e.name);
+    if (e.isDirectory()) copyDir(s, d);
+    else fs.copyFileSync(s, d);
+  }
+}
+
+function evalJson(file: string, select?: string): unknown {
+  const expr = select ? `(import ${file}).${select}` : `import ${file} { lib = ${LIB}; pkgs = { }; config = { }; }`;
+  const r = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', expr], { encoding: 'utf8', env: { ...process.env, NIX_PATH: '' } });
+  if (r.status !== 0) throw new Error(`nix-instantiate --eval failed for ${file}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Paths (dotted) where two JSON values differ; a list whose length changed is one path. */
+function changedPaths(a: unknown, b: unknown, at: string[] = []): string[] {
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (isObj(a) && isObj(b)) {
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => (k in a && k in b ? changedPaths(a[k], b[k], [...at, k]) : [[...at, k].join('.')]));
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.flatMap((x, i) => changedPaths(x, b[i], [...at, String(i)]));
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [at.join('.')];
+}
+
+async function fixOnce(dir: string, mode: FixMode) {
+  const result = await analyzePaths([dir], { noConfig: true, root: dir, jobs: 1, now: NOW });
+  const plan = await applyFixPlan(planFixes(result, mode));
+  return { result, plan };
+}
+
+const dirs = fs.readdirSync(root).filter((d) => d !== 'guard-refusal' && fs.statSync(path.join(root, d)).isDirectory());
+
+describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)', () => {
+  it('every fixable rule has a fix fixture', () => {
+    const fixable = rules.filter((r) => r.meta.fix === 'safe' || r.meta.fix === 'unsafe').map((r) => r.meta.slug);
+    expect(fixable.length).toBeGreaterThanOrEqual(9);
+    expect(fixable.filter((s) => !dirs.includes(s))).toEqual([]);
+  });
+
+  for (const slug of dirs) {
+    it(`${slug}: fixed output, parses, only targeted values change, findings gone, idempotent`, async () => {
+      const rule = rules.find((r) => r.meta.slug === slug)!;
+      const mode = rule.meta.fix as FixMode;
+      const src = path.join(root, slug);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `nh-fix-${slug}-`));
+      copyDir(src, tmp);
+      const { result, plan } = await fixOnce(tmp, mode);
+      const ownFixes = plan.fixed.filter((x) => x.finding.ruleId === rule.meta.id);
+      expect(ownFixes.length).toBeGreaterThan(0);
+      expect(ownFixes.filter((x) => x.status.state !== 'applied')).toEqual([]);
+
+      // 1. Each input file equals its reviewed .fixed output (unchanged files have none).
+      for (const f of result.files) {
+        const fixedPath = path.join(src, `${f.file}.fixed`);
+        const after = fs.readFileSync(f.absPath, 'utf8');
+        if (UPDATE && after !== f.text) fs.writeFileSync(fixedPath, after);
+        if (fs.existsSync(fixedPath)) expect(after).toBe(fs.readFileSync(fixedPath, 'utf8'));
+        else expect(after).toBe(f.text);
+      }
+
+      // 2. Every fixed .nix parses with Nix's own parser; 3. only the targeted values change.
+      const expectations = JSON.parse(fs.readFileSync(path.join(src, 'expect.json'), 'utf8')) as Record<string, { changed: string[]; eval?: string }>;
+      for (const f of result.files.filter((x) => x.file.endsWith('.nix'))) {
+        const parse = spawnSync('nix-instantiate', ['--parse', f.absPath], { encoding: 'utf8' });
+        expect({ file: f.file, status: parse.status, stderr: parse.stderr }).toEqual({ file: f.file, status: 0, stderr: '' });
+        const want = expectations[f.file];
+        if (!want) continue;
+        const beforeFile = path.join(tmp, `.before-${path.basename(f.file)}`);
+        fs.writeFileSync(beforeFile, f.text);
+        const changed = changedPaths(evalJson(beforeFile, want.eval), evalJson(f.absPath, want.eval)).sort();
+        fs.rmSync(beforeFile);
+        expect({ file: f.file, changed }).toEqual({ file: f.file, changed: [...want.changed].sort() });
+      }
+      // Every file the expectations name was changed by the fix.
+      for (const name of Object.keys(expectations)) expect(result.files.find((f) => f.file === name)?.text).not.toBe(fs.readFileSync(path.join(tmp, name), 'utf8'));
+
+      // 4. Re-scanning: no finding of this rule still offers a fix of this tier.
+      const { result: again, plan: second } = await fixOnce(tmp, mode);
+      expect(again.findings.filter((f) => f.ruleId === rule.meta.id && f.fix)).toEqual([]);
+      // 5. A second --fix run changes nothing.
+      expect(second.files.filter((f) => f.after !== f.before)).toEqual([]);
+      fs.rmSync(tmp, { recursive: true });
+    });
+  }
+
+  it('an edit Nix would reject is not written, and the finding says why', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-fix-guard-'));
+    copyDir(path.join(root, 'guard-refusal'), tmp);
+    const before = fs.readFileSync(path.join(tmp, 'configuration.nix'), 'utf8');
+    const { plan } = await fixOnce(tmp, 'safe');
+    const sandbox = plan.fixed.find((x) => x.finding.ruleId === 'NH006')!;
+    expect(sandbox.status.state).toBe('refused');
+    expect(sandbox.status.reason).toMatch(/nix-instantiate --parse.*already defined/);
+    expect(fs.readFileSync(path.join(tmp, 'configuration.nix'), 'utf8')).toBe(before);
+    fs.rmSync(tmp, { recursive: true });
+  });
+
+  it('a file changed on disk after it was read is not written', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-fix-race-'));
+    copyDir(path.join(root, 'accept-flake-config'), tmp);
+    const file = path.join(tmp, 'configuration.nix');
+    const result = await analyzePaths([tmp], { noConfig: true, root: tmp, jobs: 1, now: NOW });
+    const plan = planFixes(result, 'safe');
+    fs.appendFileSync(file, '# edited meanwhile\n');
+    const edited = fs.readFileSync(file, 'utf8');
+    const done = await applyFixPlan(plan);
+    expect(done.fixed.map((x) => x.status.state)).toEqual(['refused']);
+    expect(done.fixed[0]!.status.reason).toMatch(/changed/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(edited);
+    fs.rmSync(tmp, { recursive: true });
+  });
+});
