@@ -7,6 +7,7 @@ import { register as registerRules } from './rules.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerPins } from './pins.js';
 import { register as registerPin } from './pin.js';
+import { register as registerData } from './data.js';
 
 /**
  * Each command file exports a `register(program, setExitCode)`; list it here.
@@ -23,4 +24,5 @@ export const commands: Register[] = [
   registerExplain,
   registerPins,
   registerPin,
+  registerData,
 ];

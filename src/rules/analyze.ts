@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { loadConfig, type NixhardenConfig } from '../config/config.js';
+import { loadBranchList } from '../data/branch-store.js';
 import { loadConfigModel } from '../scan/index.js';
 import { DEFAULT_OPTIONS, runRules, type Selection } from './engine.js';
 import { loadRules, type LoadedRule } from './registry.js';
@@ -49,6 +50,13 @@ export function defaultRoot(first: string): string {
   return fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
 }
 
+/** The supported-release list: given explicitly, else the user's updated copy, else the embedded one. */
+function supported(explicit: string[] | undefined): { supportedReleases: string[]; supportedReleasesAsOf?: string } {
+  if (explicit) return { supportedReleases: explicit };
+  const list = loadBranchList();
+  return { supportedReleases: list.releases, supportedReleasesAsOf: list.asOf };
+}
+
 /** scan: config + model + rules → a ScanResult ready to render. */
 export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): Promise<ScanResult> {
   if (paths.length === 0) throw new UserError('no paths to scan');
@@ -65,7 +73,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): 
     officialKeys: config.options.officialKeys ?? DEFAULT_OPTIONS.officialKeys,
     staleDays: opts.staleDays ?? config.options.staleDays ?? DEFAULT_OPTIONS.staleDays,
     now: opts.now ?? new Date(),
-    ...(opts.supportedReleases ? { supportedReleases: opts.supportedReleases } : {}),
+    ...supported(opts.supportedReleases),
   };
   const floor = opts.minSeverity ?? config.minSeverity;
   const selection: Selection = opts.profile ? selectionFor(opts.profile, floor) : { minSeverity: floor ?? 'info' };

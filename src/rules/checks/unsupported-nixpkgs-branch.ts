@@ -4,15 +4,17 @@ import { isNixpkgsRepo } from './flake-ref.js';
 import { branchOf, pinSites } from './pin-sites.js';
 
 /** RuleOptions.supportedReleases (config) replaces the embedded list. */
-function releases(opt: unknown): { list: string[]; source: string } {
-  if (Array.isArray(opt) && opt.every((x) => typeof x === 'string')) return { list: opt as string[], source: 'the configured list' };
+function releases(opt: unknown, asOf: unknown): { list: string[]; source: string } {
+  if (Array.isArray(opt) && opt.every((x) => typeof x === 'string')) {
+    return { list: opt as string[], source: typeof asOf === 'string' ? `the supported list of ${asOf}` : 'the configured list' };
+  }
   return { list: SUPPORTED_BRANCHES.releases, source: `the supported list of ${SUPPORTED_BRANCHES.asOf}` };
 }
 
 /** NH020: a nixpkgs release branch that no longer receives security updates. */
 export const check: RuleCheck = (file, ctx) => {
   const out: RawFinding[] = [];
-  const { list, source } = releases(ctx.options.supportedReleases);
+  const { list, source } = releases(ctx.options.supportedReleases, ctx.options.supportedReleasesAsOf);
   for (const site of pinSites(file)) {
     const branch = branchOf(site);
     if (!branch) continue;

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import { UserError } from '../core/errors.js';
+import { loadBranchList, parseBranchList, saveBranchList } from '../data/branch-store.js';
+import type { Register } from './commands.js';
+
+interface BranchFlags {
+  set?: string;
+  asOf?: string;
+  from?: string;
+}
+
+export const register: Register = (program, setExitCode) => {
+  const data = program.command('data').description('show or update the data nixharden embeds (supported nixpkgs branches)');
+  data
+    .command('branches')
+    .description('show the supported nixpkgs releases that NH020 checks against, or replace them')
+    .option('--set <releases>', 'comma-separated YY.MM releases that are supported now, e.g. 26.05,26.11')
+    .option('--as-of <date>', 'date of the list given with --set (default: today)')
+    .option('--from <file>', 'read the list from a JSON file {"asOf": "YYYY-MM-DD", "releases": ["YY.MM", …]}')
+    .action((flags: BranchFlags) => {
+      if (flags.set && flags.from) throw new UserError('use either --set or --from, not both');
+      if (flags.set || flags.from) {
+        const list = flags.from
+          ? parseBranchList(readOrFail(flags.from), flags.from)
+          : parseBranchList(
+              JSON.stringify({ asOf: flags.asOf ?? new Date().toISOString().slice(0, 10), releases: flags.set!.split(',').map((s) => s.trim()).filter(Boolean) }),
+              '--set',
+            );
+        const file = saveBranchList(list);
+        process.stdout.write(`supported nixpkgs releases as of ${list.asOf}: ${list.releases.join(', ')}\nwritten to ${file}\n`);
+      } else {
+        const list = loadBranchList();
+        process.stdout.write(`supported nixpkgs releases as of ${list.asOf}: ${list.releases.join(', ')} (${list.source === 'embedded' ? 'embedded list' : list.source})\n`);
+      }
+      setExitCode(0);
+    });
+};
+
+function readOrFail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, undefined, file);
+  }
+}
