@@ -331,7 +331,11 @@ class Parser {
   private fail(expecting?: string, at = this.tok.kind === 'eof' ? this.lastEnd : this.tok.start): never {
     const t = this.tok;
     const what = t.kind === 'eof' ? 'end of file' : `'${t.text || this.text[t.start]}'`;
-    throw new LiteParseError(`syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`, at, false, t.kind === 'eof' ? at : t.end);
+    // A keyword lexes one way only, so a keyword where the grammar can't take it is
+    // an error for Nix too (even where tree-sitter's grammar lets it pass, as with
+    // `{ lib, with }:`). Elsewhere the light parser's verdict waits for tree-sitter's.
+    const definite = t.kind === 'kw';
+    throw new LiteParseError(`syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`, at, definite, t.kind === 'eof' ? at : t.end);
   }
 
   /** Fails on an unterminated string: Nix points just after the opening quote. */
@@ -403,8 +407,14 @@ class Parser {
 
   parseFile(): LiteNode {
     const root = this.node('source_code', 0, this.text.length);
-    if (this.tok.kind !== 'eof') root.add(this.expr(), 'expression');
-    if (this.tok.kind !== 'eof') this.fail('end of file');
+    if (this.tok.kind === 'eof') {
+      // Nix has no empty file: a file of only whitespace and comments is an error,
+      // reported where the last comment ends.
+      const last = this.lx.comments[this.lx.comments.length - 1];
+      throw new LiteParseError('syntax error, unexpected end of file', last ? last.endIndex : 0, true);
+    }
+    root.add(this.expr(), 'expression');
+    if ((this.tok.kind as TokKind) !== 'eof') this.fail('end of file');
     root.comments = this.lx.comments;
     root.index = this.index;
     root.boundNames = this.boundNames;
@@ -738,6 +748,12 @@ class Parser {
 
   private select(): LiteNode {
     const e = this.simple();
+    if (this.is('or')) {
+      // Nix's `expr_simple OR_KW`: for an old nixpkgs function named `or`, `f or` applies f to it.
+      const t = this.advance();
+      const v = this.node('variable_expression', t.start, t.end).add(this.leaf('identifier', t), 'name');
+      return this.node('apply_expression', e.startIndex, t.end).add(e, 'function').add(v, 'argument');
+    }
     if (!this.is('.')) return e;
     this.advance();
     const ap = this.attrpath();
@@ -777,6 +793,8 @@ class Parser {
       case 'istr':
         return this.indentedStringExpr();
       case 'kw':
+        // `or` is a keyword except as an attribute name and after a simple expression (handled there).
+        if (t.text === 'or') throw new LiteParseError("syntax error, unexpected 'or'", t.start, true, t.end);
         if (t.text === 'rec' || t.text === 'let') {
           const kw = this.advance();
           this.expect('{');
