@@ -1,5 +1,8 @@
-import type { Fix } from '../../edit/types.js';
-import type { FileModel } from '../../model/types.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { replaceJsonValue } from '../../edit/json-edits.js';
+import type { Fix, TextEdit } from '../../edit/types.js';
+import type { ConfigModel, FileModel } from '../../model/types.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { httpsUpgrade } from './https-hosts.js';
 import { pinSites } from './pin-sites.js';
@@ -27,8 +30,39 @@ function upgradeFix(file: FileModel, url: string, span: { startOffset: number; e
   };
 }
 
+/** The lock's `url` spelling: type "git" nodes drop the `git+` prefix. */
+function lockUrlUpgrade(url: string, type: unknown): string | undefined {
+  const up = httpsUpgrade(url);
+  return up && type === 'git' && !/^git\+/.test(url) ? up.replace(/^git\+/, '') : up;
+}
+
+/**
+ * The same upgrade in flake.lock's entry for this input (original.url and locked.url), so the
+ * lock still matches flake.nix and Nix does not re-lock. Undefined when a lock exists on disk
+ * but was not scanned: editing flake.nix alone would put the two out of step.
+ */
+function lockEdits(file: FileModel, model: ConfigModel, input: string): TextEdit[] | undefined {
+  const dir = path.dirname(file.absPath);
+  const lock = model.files.find((f) => f.kind === 'flake.lock' && path.dirname(f.absPath) === dir);
+  if (!lock) return fs.existsSync(path.join(dir, 'flake.lock')) ? undefined : [];
+  const node = lock.lockNodes?.find((n) => n.direct && n.inputPath.length === 1 && n.inputPath[0] === input);
+  if (!node) return [];
+  const edits: TextEdit[] = [];
+  for (const [fields, spans] of [
+    [node.original, node.originalSpans],
+    [node.locked, node.lockedSpans],
+  ] as const) {
+    const url = fields?.get('url');
+    const span = spans.get('url');
+    if (typeof url !== 'string' || !span) continue;
+    const up = lockUrlUpgrade(url, fields?.get('type'));
+    if (up) edits.push(replaceJsonValue(lock.file, lock.text, { start: span.startOffset, end: span.endOffset }, up));
+  }
+  return edits;
+}
+
 /** NH023: flake inputs, lock nodes and niv/npins entries fetched over http://, git:// or git+http://. */
-export const check: RuleCheck = (file) => {
+export const check: RuleCheck = (file, ctx) => {
   const out: RawFinding[] = [];
   for (const site of pinSites(file)) {
     if (site.kind === 'fetch') continue; // NH012 covers fetcher calls
@@ -36,7 +70,11 @@ export const check: RuleCheck = (file) => {
     if (!url) continue;
     const scheme = insecureScheme(url);
     if (!scheme) continue;
-    const fix = site.kind === 'input' ? upgradeFix(file, url, site.span) : undefined;
+    let fix = site.kind === 'input' ? upgradeFix(file, url, site.span) : undefined;
+    if (fix) {
+      const inLock = lockEdits(file, ctx.model, site.label.replace(/^flake input /, ''));
+      fix = inLock ? { ...fix, description: inLock.length ? `${fix.description}, here and in flake.lock` : fix.description, edits: [...fix.edits, ...inLock] } : undefined;
+    }
     out.push({
       span: site.span,
       message: `${site.label} is fetched over ${scheme}://, which anyone on the network path can tamper with`,
