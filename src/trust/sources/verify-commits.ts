@@ -11,7 +11,7 @@ import { selectRepository, signerIndex, type RepositoryPolicy, type TrustPolicy 
 import { classifyTrustRoot, evaluateCommit, type CommitEvaluation, type RootStatus, type SignedCommit } from '../quorum.js';
 import type { SignatureVerdict, VerifyOptions } from '../types.js';
 import type { CommitNode, CommitSource } from './types.js';
-import { verifyRawCommits } from './verify-pool.js';
+import { VerifyPool, verifyInProcess } from './verify-pool.js';
 import type { RawCommit, VerifiedCommit } from './verify-raw.js';
 
 export interface RangeCapable extends CommitSource {
@@ -207,17 +207,35 @@ function dedupe(targets: Target[]): Target[] {
   return targets.filter((t) => !seen.has(t.oid) && seen.add(t.oid));
 }
 
+/** Commits read per request: verification of one chunk overlaps reading the next. */
+const READ_CHUNK = 100;
+
 async function readAndVerify(source: CommitSource, oids: string[], v: Verifier, into: Map<string, VerifiedCommit>): Promise<void> {
   const todo = [...new Set(oids)].filter((o) => !into.has(o));
   if (todo.length === 0) return;
-  const reads = await source.readCommits(todo);
-  const raws: RawCommit[] = [];
-  for (const oid of todo) {
-    const read = reads.get(oid) ?? { error: 'not returned by the source' };
-    if ('error' in read) into.set(oid, { oid, parents: [], verdicts: [], error: read.error });
-    else raws.push({ oid, raw: read.raw });
+  // Started before reading: the workers load their modules and keys while git reads.
+  const pool = VerifyPool.start(v, todo.length);
+  try {
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < todo.length; i += READ_CHUNK) {
+      const chunk = todo.slice(i, i + READ_CHUNK);
+      const reads = await source.readCommits(chunk);
+      const raws: RawCommit[] = [];
+      for (const oid of chunk) {
+        const read = reads.get(oid) ?? { error: 'not returned by the source' };
+        if ('error' in read) into.set(oid, { oid, parents: [], verdicts: [], error: read.error });
+        else raws.push({ oid, raw: read.raw });
+      }
+      const done = (pool ? pool.verify(raws) : verifyInProcess(raws, v)).then((verified) => {
+        for (const c of verified) into.set(c.oid, c);
+      });
+      done.catch(() => {}); // observed below; a worker failure must not go unhandled meanwhile
+      pending.push(done);
+    }
+    await Promise.all(pending);
+  } finally {
+    await pool?.close();
   }
-  for (const c of await verifyRawCommits(raws, v.keys, v.keySources, v.opts, v.splitBlocks)) into.set(c.oid, c);
 }
 
 /** The verdicts git itself would look at: those of the object's primary signature header. */

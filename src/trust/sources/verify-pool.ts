@@ -3,6 +3,10 @@
  * are enough of them: signature checks are CPU-bound (openpgp.js, node:crypto)
  * and one thread per core is what makes bulk verification beat a
  * `git verify-commit` loop by a wide margin. Small jobs stay in-process.
+ *
+ * A pool is started before the commits are read, so that the workers load their
+ * modules and keys while git is still reading, and it takes commits in chunks as
+ * they arrive.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +20,7 @@ import { verifyRawCommit, type RawCommit, type VerifiedCommit } from './verify-r
 const MAX_BATCH = 50;
 
 /** Below this many commits, worker start-up (module loading, key parsing) costs more than it saves. */
-function parallelMinimum(): number {
+export function parallelMinimum(): number {
   const env = Number(process.env.NIXHARDEN_VERIFY_PARALLEL_MIN);
   return Number.isInteger(env) && env > 0 ? env : 200;
 }
@@ -34,6 +38,15 @@ function workerFile(): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
+export interface VerifySetup {
+  keys: KeySet;
+  /** How to rebuild `keys` in a worker thread. */
+  keySources: KeySetSources;
+  opts: VerifyOptions;
+  splitBlocks: boolean;
+}
+
+/** One-shot: verify `commits` (in workers when there are enough of them). */
 export async function verifyRawCommits(
   commits: RawCommit[],
   keys: KeySet,
@@ -41,44 +54,111 @@ export async function verifyRawCommits(
   opts: VerifyOptions,
   splitBlocks: boolean,
 ): Promise<VerifiedCommit[]> {
-  const threads = Math.min(threadCount(), commits.length);
-  const file = workerFile();
-  if (commits.length < parallelMinimum() || threads < 2 || !file) {
-    return Promise.all(commits.map((c) => verifyRawCommit(c, keys, opts, splitBlocks)));
+  const setup = { keys, keySources, opts, splitBlocks };
+  const pool = VerifyPool.start(setup, commits.length);
+  if (!pool) return verifyInProcess(commits, setup);
+  try {
+    return await pool.verify(commits);
+  } finally {
+    await pool.close();
   }
-  const batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(commits.length / (threads * 4))));
-  return inWorkers(file, threads, batch, commits, keySources, opts, splitBlocks);
 }
 
-async function inWorkers(file: string, threads: number, batchSize: number, commits: RawCommit[], keySources: KeySetSources, opts: VerifyOptions, splitBlocks: boolean): Promise<VerifiedCommit[]> {
-  const batches: RawCommit[][] = [];
-  for (let i = 0; i < commits.length; i += batchSize) batches.push(commits.slice(i, i + batchSize));
-  const results: VerifiedCommit[][] = new Array(batches.length);
-  let next = 0;
-  const workers: Worker[] = [];
-  try {
-    await Promise.all(
-      Array.from({ length: threads }, () => {
-        const worker = new Worker(file, { workerData: { keySources, opts, splitBlocks } });
-        workers.push(worker);
-        return new Promise<void>((resolve, reject) => {
-          // Each worker pulls the next batch when it is done: uneven batches balance out.
-          const feed = () => {
-            if (next >= batches.length) return resolve();
-            const id = next++;
-            worker.postMessage({ id, commits: batches[id] });
-          };
-          worker.on('message', (msg: { ready?: boolean; id?: number; results?: VerifiedCommit[] }) => {
-            if (msg.results !== undefined && msg.id !== undefined) results[msg.id] = msg.results;
-            feed();
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (next < batches.length || code !== 0 ? reject(new Error(`verification worker exited with code ${code}`)) : resolve()));
-        });
-      }),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+export function verifyInProcess(commits: RawCommit[], s: VerifySetup): Promise<VerifiedCommit[]> {
+  return Promise.all(commits.map((c) => verifyRawCommit(c, s.keys, s.opts, s.splitBlocks)));
+}
+
+interface Batch {
+  commits: RawCommit[];
+  done: (results: VerifiedCommit[]) => void;
+}
+
+/** Worker threads that verify batches of commits pulled from one queue. */
+export class VerifyPool {
+  private readonly queue: Batch[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly inFlight = new Map<Worker, Batch>();
+  private readonly waiting = new Set<(e: Error) => void>();
+  private failure: Error | undefined;
+  private closed = false;
+
+  /**
+   * A pool for about `expected` commits, or undefined when in-process is better
+   * (few commits, one core, or no compiled worker script).
+   */
+  static start(setup: VerifySetup, expected: number): VerifyPool | undefined {
+    const threads = Math.min(threadCount(), expected);
+    const file = workerFile();
+    if (expected < parallelMinimum() || threads < 2 || !file) return undefined;
+    return new VerifyPool(file, threads, setup, Math.max(1, Math.min(MAX_BATCH, Math.ceil(expected / (threads * 4)))));
   }
-  return results.flat();
+
+  private constructor(
+    file: string,
+    threads: number,
+    setup: VerifySetup,
+    private readonly batchSize: number,
+  ) {
+    const workerData = { keySources: setup.keySources, opts: setup.opts, splitBlocks: setup.splitBlocks };
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(file, { workerData });
+      this.workers.push(worker);
+      worker.on('message', (msg: { ready?: boolean; results?: VerifiedCommit[] }) => {
+        const batch = this.inFlight.get(worker);
+        this.inFlight.delete(worker);
+        if (msg.results !== undefined && batch) batch.done(msg.results);
+        this.idle.push(worker);
+        this.pump();
+      });
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`verification worker exited with code ${code}`));
+      });
+    }
+  }
+
+  /** Verifies `commits`; results in the same order. Rejects if a worker fails (nothing is judged good then). */
+  async verify(commits: RawCommit[]): Promise<VerifiedCommit[]> {
+    if (this.failure) throw this.failure;
+    const parts: Promise<VerifiedCommit[]>[] = [];
+    for (let i = 0; i < commits.length; i += this.batchSize) {
+      const slice = commits.slice(i, i + this.batchSize);
+      parts.push(
+        new Promise<VerifiedCommit[]>((resolve, reject) => {
+          this.waiting.add(reject);
+          this.queue.push({
+            commits: slice,
+            done: (r) => {
+              this.waiting.delete(reject);
+              resolve(r);
+            },
+          });
+        }),
+      );
+    }
+    this.pump();
+    return (await Promise.all(parts)).flat();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.shift()!;
+      const batch = this.queue.shift()!;
+      this.inFlight.set(worker, batch);
+      worker.postMessage({ commits: batch.commits });
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    for (const reject of this.waiting) reject(e);
+    this.waiting.clear();
+  }
 }

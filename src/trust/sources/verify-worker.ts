@@ -15,9 +15,9 @@ interface Setup {
 
 const setup = workerData as Setup;
 const keys = await loadKeySet(setup.keySources);
-parentPort!.on('message', async (batch: { id: number; commits: RawCommit[] }) => {
+parentPort!.on('message', async (batch: { commits: RawCommit[] }) => {
   const results = [];
   for (const c of batch.commits) results.push(await verifyRawCommit({ oid: c.oid, raw: Buffer.from(c.raw) }, keys, setup.opts, setup.splitBlocks));
-  parentPort!.postMessage({ id: batch.id, results });
+  parentPort!.postMessage({ results });
 });
 parentPort!.postMessage({ ready: true });
