@@ -1,3 +1,4 @@
+import { inputUpgradeFix, upgradeFix } from './insecure-input-transport.js';
 import type { Span } from '../../core/span.js';
 import type { StaticValue } from '../../model/types.js';
 import type { RawFinding, RuleCheck } from '../types.js';
@@ -19,11 +20,14 @@ export const check: RuleCheck = (file, ctx) => {
     const hashed = HASH_ARGS.some((a) => call.args.has(a));
     for (const { url, span } of [...urls(call.args.get('url')), ...urls(call.args.get('urls'))]) {
       if (!isPlainHttp(url)) continue;
-      out.push(
-        hashed
-          ? { span, severity: 'low', message: `${call.callee} downloads ${url} over plain HTTP; the hash still protects the content` }
-          : { span, message: `${call.callee} downloads ${url} over plain HTTP with no hash, so the content can be replaced in transit` },
-      );
+      // The hash (if any) is unchanged by the scheme, so the upgrade cannot change what is built.
+      const fix = upgradeFix(file, url, span);
+      out.push({
+        ...(hashed
+          ? { span, severity: 'low' as const, message: `${call.callee} downloads ${url} over plain HTTP; the hash still protects the content` }
+          : { span, message: `${call.callee} downloads ${url} over plain HTTP with no hash, so the content can be replaced in transit` }),
+        ...(fix ? { fix } : {}),
+      });
     }
   }
   if (file.flakeInputs) {
@@ -31,11 +35,13 @@ export const check: RuleCheck = (file, ctx) => {
     for (const input of file.flakeInputs) {
       const v = input.url;
       if (v?.kind !== 'string' || !isPlainHttp(v.value)) continue;
-      out.push(
-        locked
-          ? { span: v.span, severity: 'low', message: `flake input ${input.name} is fetched over plain HTTP; flake.lock's narHash still protects the content` }
-          : { span: v.span, message: `flake input ${input.name} is fetched over plain HTTP and not locked` },
-      );
+      const fix = inputUpgradeFix(file, ctx.model, input.name, v.value, v.span);
+      out.push({
+        ...(locked
+          ? { span: v.span, severity: 'low' as const, message: `flake input ${input.name} is fetched over plain HTTP; flake.lock's narHash still protects the content` }
+          : { span: v.span, message: `flake input ${input.name} is fetched over plain HTTP and not locked` }),
+        ...(fix ? { fix } : {}),
+      });
     }
   }
   for (const node of file.lockNodes ?? []) {

@@ -8,15 +8,24 @@ import { httpsUpgrade } from './https-hosts.js';
 import { pinSites } from './pin-sites.js';
 import { isLoopbackUrl } from './util.js';
 
-/** http://, git:// and git+http:// carry no integrity: anyone on the path can change the source. */
+/** git:// carries no integrity or authentication. Plain http(s) variants are NH012's. */
 function insecureScheme(url: string): string | undefined {
-  const m = /^((?:[a-z]+\+)?http|git):\/\//i.exec(url.trim());
-  if (!m || isLoopbackUrl(url.trim().replace(/^[a-z]+\+/i, ''))) return undefined;
+  const m = /^(git):\/\//i.exec(url.trim());
+  if (!m || isLoopbackUrl(url.trim())) return undefined;
   return m[1]!.toLowerCase();
 }
 
+/** The scheme-upgrade fix for a flake input, extended to its flake.lock entry; shared with NH012. */
+export function inputUpgradeFix(file: FileModel, model: ConfigModel, inputName: string, url: string, span: { startOffset: number; endOffset: number }): Fix | undefined {
+  const fix = upgradeFix(file, url, span);
+  if (!fix) return undefined;
+  const inLock = lockEdits(file, model, inputName);
+  if (!inLock) return undefined;
+  return { ...fix, description: inLock.length ? `${fix.description}, here and in flake.lock` : fix.description, edits: [...fix.edits, ...inLock] };
+}
+
 /** The scheme-upgrade fix, when the URL is written literally inside the span and its host serves https. */
-function upgradeFix(file: FileModel, url: string, span: { startOffset: number; endOffset: number }): Fix | undefined {
+export function upgradeFix(file: FileModel, url: string, span: { startOffset: number; endOffset: number }): Fix | undefined {
   const upgraded = httpsUpgrade(url);
   if (!upgraded) return undefined;
   const text = file.text.slice(span.startOffset, span.endOffset);
@@ -61,7 +70,7 @@ function lockEdits(file: FileModel, model: ConfigModel, input: string): TextEdit
   return edits;
 }
 
-/** NH023: flake inputs, lock nodes and niv/npins entries fetched over http://, git:// or git+http://. */
+/** NH023: flake inputs, lock nodes and niv/npins entries fetched over git:// (NH012 covers http). */
 export const check: RuleCheck = (file, ctx) => {
   const out: RawFinding[] = [];
   for (const site of pinSites(file)) {
@@ -70,11 +79,7 @@ export const check: RuleCheck = (file, ctx) => {
     if (!url) continue;
     const scheme = insecureScheme(url);
     if (!scheme) continue;
-    let fix = site.kind === 'input' ? upgradeFix(file, url, site.span) : undefined;
-    if (fix) {
-      const inLock = lockEdits(file, ctx.model, site.label.replace(/^flake input /, ''));
-      fix = inLock ? { ...fix, description: inLock.length ? `${fix.description}, here and in flake.lock` : fix.description, edits: [...fix.edits, ...inLock] } : undefined;
-    }
+    const fix = site.kind === 'input' ? inputUpgradeFix(file, ctx.model, site.label.replace(/^flake input /, ''), url, site.span) : undefined;
     out.push({
       span: site.span,
       message: `${site.label} is fetched over ${scheme}://, which anyone on the network path can tamper with`,
