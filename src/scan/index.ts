@@ -29,7 +29,9 @@ export interface ScanOptions {
 
 /** Below this many files, starting workers costs more than it saves. */
 const WORKER_THRESHOLD = 48;
+/** Files per batch sent to a worker, and modelled by this thread between two looks at its replies. */
 const BATCH = 32;
+const LOCAL_BATCH = 8;
 
 function workerScript(): string | undefined {
   // From dist/scan/index.js the compiled worker sits beside it. Under ts-jest
@@ -52,22 +54,44 @@ class Pool {
     }
   }
 
-  /** Runs every item, each worker pulling the next batch when it is done. */
+  /**
+   * Runs every item: each worker pulls the next batch when it is done, and this
+   * thread works through small batches of its own in between (its models need
+   * no encoding), handling the workers' replies between two of its batches.
+   */
   run(items: WorkItem[]): Promise<WorkResult[]> {
     const results: WorkResult[] = [];
     let next = 0;
     return new Promise((resolve, reject) => {
       let active = 0;
       let failed = false;
+      let done = false;
       const cleanups: (() => void)[] = [];
       const finish = (err?: Error): void => {
-        if (failed) return;
+        if (failed || done) return;
         if (err) failed = true;
         if (err || (active === 0 && next >= items.length)) {
+          done = true;
           for (const c of cleanups) c();
           if (err) reject(err);
           else resolve(results);
         }
+      };
+      const local = (): void => {
+        if (done) return;
+        if (next >= items.length) {
+          finish();
+          return;
+        }
+        const batch = items.slice(next, next + LOCAL_BATCH);
+        next += batch.length;
+        try {
+          for (const item of batch) results.push(processItem(item));
+        } catch (err) {
+          finish(err as Error);
+          return;
+        }
+        setImmediate(local);
       };
       const feed = (w: Worker): boolean => {
         if (next >= items.length) return false;
@@ -101,9 +125,8 @@ class Pool {
         });
       }
       // Two batches in flight per worker: one to work on, one queued behind it.
-      let started = false;
-      for (let round = 0; round < 2; round++) for (const w of this.workers) started = feed(w) || started;
-      if (!started) finish();
+      for (let round = 0; round < 2; round++) for (const w of this.workers) feed(w);
+      setImmediate(local);
     });
   }
 
@@ -125,7 +148,8 @@ function runnerFor(fileCount: number, jobs: number): ModelRunner {
   const script = workerScript();
   if (!script || jobs <= 1 || fileCount < WORKER_THRESHOLD) return inThread();
   try {
-    return new Pool(Math.min(jobs, Math.ceil(fileCount / BATCH)), script);
+    // This thread works too, so `jobs` threads in all.
+    return new Pool(Math.min(jobs - 1, Math.ceil(fileCount / BATCH)), script);
   } catch {
     return inThread();
   }
