@@ -65,6 +65,18 @@ export function renderSarif(result: ScanResult): string {
     if (snippet !== undefined) region.snippet = { text: snippet };
     return { artifactLocation, region };
   };
+  // SARIF `fixes`: the same text edits `scan --fix` applies, as character-offset replacements.
+  const sarifFix = (fix: NonNullable<Finding['fix']>) => {
+    const byFile = new Map<string, NonNullable<Finding['fix']>['edits']>();
+    for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+    return {
+      description: { text: `${fix.description} (${fix.tier === 'safe' ? 'nixharden scan --fix' : 'nixharden scan --fix=unsafe'})` },
+      artifactChanges: [...byFile].map(([file, edits]) => ({
+        artifactLocation: physical({ file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1, startOffset: 0, endOffset: 0 }).artifactLocation,
+        replacements: edits.map((e) => ({ deletedRegion: { charOffset: e.startOffset, charLength: e.endOffset - e.startOffset }, insertedContent: { text: e.replacement } })),
+      })),
+    };
+  };
   const toResult = (f: Finding, fingerprint: string) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId)!,
@@ -74,6 +86,7 @@ export function renderSarif(result: ScanResult): string {
     ...(f.related?.length
       ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.span), message: { text: r.message } })) }
       : {}),
+    ...(f.fix && f.fixStatus?.state !== 'applied' ? { fixes: [sarifFix(f.fix)] } : {}),
     partialFingerprints: { primaryLocationLineHash: fingerprint },
     ...(f.suppressed
       ? {
