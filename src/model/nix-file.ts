@@ -42,7 +42,11 @@ interface Ctx extends NodeCtx {
   comments: { line: number; text: string }[];
   extraOptions: ExtraOptionsSource[];
   seenImports: Set<number>;
+  /** Attribute sets being walked, nested: past MAX_NESTING the walk stops (pathological files). */
+  nesting: number;
 }
+
+const MAX_NESTING = 200;
 
 export interface NixFileInput {
   file: string;
@@ -108,6 +112,7 @@ export function modelNixFile(input: NixFileInput, opts: NixModelOptions = {}): F
     comments: [],
     extraOptions: [],
     seenImports: new Set(),
+    nesting: 0,
   };
   const root = parsed.root;
   if (root instanceof LiteNode) ctx.boundNames = root.boundNames;
@@ -261,7 +266,16 @@ function walkModule(ctx: Ctx, node: SNode, prefix: string[], wrappers: Wrapper[]
 
 function walkBindings(ctx: Ctx, attrset: SNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
   const bs = bindingSet(attrset);
-  if (!bs) return;
+  if (!bs || ctx.nesting >= MAX_NESTING) return;
+  ctx.nesting++;
+  try {
+    walkBindingSet(ctx, bs, prefix, wrappers, moduleRoot);
+  } finally {
+    ctx.nesting--;
+  }
+}
+
+function walkBindingSet(ctx: Ctx, bs: SNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
   for (const b of bs.namedChildren) {
     if (b.type === 'binding') {
       const ap = b.childForFieldName('attrpath');

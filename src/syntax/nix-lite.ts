@@ -422,7 +422,7 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > 2000) throw new LiteParseError('nested too deeply', this.tok.start);
+    if (++this.depth > 400) throw new LiteParseError('nested too deeply', this.tok.start);
   }
 
   /** expr_function */
@@ -988,5 +988,11 @@ function isAttrsetValue(b: LiteNode): boolean {
 
 /** Parses Nix into a light tree (tree-sitter-nix node types). Throws LiteParseError on input it can't parse. */
 export function parseNixLite(text: string): LiteNode {
-  return new Parser(text).parseFile();
+  try {
+    return new Parser(text).parseFile();
+  } catch (err) {
+    // Out of stack on a pathological nesting: leave the file to tree-sitter.
+    if (err instanceof RangeError) throw new LiteParseError('nested too deeply', 0);
+    throw err;
+  }
 }
