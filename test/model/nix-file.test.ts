@@ -1,4 +1,4 @@
-import { at, modelFixture, plain, sliceOf } from './helpers.js';
+import { at, modelFixture, modelText, plain, sliceOf } from './helpers.js';
 
 describe('model of a NixOS module (fixtures/model/basic/configuration.nix)', () => {
   const m = modelFixture('basic/configuration.nix');
@@ -62,5 +62,19 @@ describe('model of a NixOS module (fixtures/model/basic/configuration.nix)', () 
       ['nix.settings.sandbox', 'relaxed', ['mkMerge', 'mkIf']],
     ]);
     expect(d.settings.map((s) => s.key)).toEqual(['require-sigs', 'sandbox']);
+  });
+});
+
+describe('robustness', () => {
+  it('models pathologically nested files without running out of stack', () => {
+    const n = 3000;
+    for (const text of ['{ a = '.repeat(n) + '1' + '; }'.repeat(n), '[ '.repeat(n) + '1' + ' ]'.repeat(n), '('.repeat(n) + '1' + ')'.repeat(n), '1' + ' + 1'.repeat(20000)]) {
+      const m = modelText(`${text}\n`);
+      expect(m.parseProblems).toEqual([]);
+    }
+  });
+
+  it('reports an empty file as Nix does', () => {
+    expect(modelText('# only a comment\n').parseProblems.map((p) => [p.span.startLine, p.span.startColumn, p.message])).toEqual([[1, 17, 'syntax error, unexpected end of file']]);
   });
 });
