@@ -73,7 +73,11 @@ interface Batch {
   done: (results: VerifiedCommit[]) => void;
 }
 
-/** Worker threads that verify batches of commits pulled from one queue. */
+/**
+ * Worker threads, and the main thread itself, verifying batches of commits pulled
+ * from one queue. The main thread has its modules and keys loaded already, so it
+ * is the cheapest lane; each worker costs a module load and a key parse.
+ */
 export class VerifyPool {
   private readonly queue: Batch[] = [];
   private readonly idle: Worker[] = [];
@@ -82,26 +86,28 @@ export class VerifyPool {
   private readonly waiting = new Set<(e: Error) => void>();
   private failure: Error | undefined;
   private closed = false;
+  private mainBusy = false;
 
   /**
    * A pool for about `expected` commits, or undefined when in-process is better
    * (few commits, one core, or no compiled worker script).
    */
   static start(setup: VerifySetup, expected: number): VerifyPool | undefined {
+    // Threads in all, the main thread included.
     const threads = Math.min(threadCount(), expected);
     const file = workerFile();
     if (expected < parallelMinimum() || threads < 2 || !file) return undefined;
-    return new VerifyPool(file, threads, setup, Math.max(1, Math.min(MAX_BATCH, Math.ceil(expected / (threads * 4)))));
+    return new VerifyPool(file, threads - 1, setup, Math.max(1, Math.min(MAX_BATCH, Math.ceil(expected / (threads * 4)))));
   }
 
   private constructor(
     file: string,
-    threads: number,
-    setup: VerifySetup,
+    workers: number,
+    private readonly setup: VerifySetup,
     private readonly batchSize: number,
   ) {
     const workerData = { keySources: setup.keySources, opts: setup.opts, splitBlocks: setup.splitBlocks };
-    for (let i = 0; i < threads; i++) {
+    for (let i = 0; i < workers; i++) {
       const worker = new Worker(file, { workerData });
       this.workers.push(worker);
       worker.on('message', (msg: { ready?: boolean; results?: VerifiedCommit[] }) => {
@@ -153,6 +159,20 @@ export class VerifyPool {
       this.inFlight.set(worker, batch);
       worker.postMessage({ commits: batch.commits });
     }
+    if (!this.mainBusy && this.queue.length > 0 && !this.failure) void this.runOnMain(this.queue.shift()!);
+  }
+
+  /** One batch on the main thread, then back to the event loop so the workers are fed. */
+  private async runOnMain(batch: Batch): Promise<void> {
+    this.mainBusy = true;
+    try {
+      batch.done(await verifyInProcess(batch.commits, this.setup));
+    } catch (e) {
+      this.fail(e as Error);
+    } finally {
+      this.mainBusy = false;
+    }
+    setImmediate(() => this.pump());
   }
 
   private fail(e: Error): void {
