@@ -92,6 +92,14 @@ export function withoutTrustedParam(url: string): string | undefined {
 export function removeWordEdit(file: FileModel, view: SettingView, w: Word): TextEdit | undefined {
   if (view.origin === 'command-line-flag' || !literalWord(file, w)) return undefined;
   const t = file.text;
+  // The last word of an `extra-…` line in nix.conf syntax: the line says nothing without it.
+  if (view.append && view.words.length === 1 && (view.origin === 'nix.conf' || view.origin === 'extraOptions')) {
+    const lineStart = t.lastIndexOf('\n', view.span.startOffset - 1) + 1;
+    const nl = t.indexOf('\n', view.span.endOffset);
+    if (nl >= 0 && /^[ \t]*$/.test(t.slice(lineStart, view.span.startOffset)) && /^[ \t]*$/.test(t.slice(view.span.endOffset, nl))) {
+      return edit(file, lineStart, nl + 1, '');
+    }
+  }
   let start = w.span.startOffset;
   let end = w.span.endOffset;
   const quoted = t[start - 1] === '"' && t[end] === '"';
