@@ -42,13 +42,15 @@ export function pinSites(file: FileModel, opts: { lockAll?: boolean } = {}): Pin
       const v = e.fields.get(k);
       return typeof v === 'string' ? v : undefined;
     };
+    // npins names the forge in repository.type (GitHub, GitLab, Forgejo, Git); its `url` is the archive.
+    const forge = f('repository.type')?.toLowerCase();
     const ref: FlakeRef = {
-      type: (f('type') ?? f('repository.type') ?? 'unknown').toLowerCase(),
+      type: forge === 'github' || forge === 'gitlab' ? forge : (f('type') ?? forge ?? 'unknown').toLowerCase(),
       ...(f('owner') ?? f('repository.owner') ? { owner: f('owner') ?? f('repository.owner') } : {}),
       ...(f('repo') ?? f('repository.repo') ? { repo: f('repo') ?? f('repository.repo') } : {}),
       ...(f('branch') ? { ref: f('branch') } : {}),
       ...(f('rev') ?? f('revision') ? { rev: f('rev') ?? f('revision') } : {}),
-      ...(f('url') ?? f('repository.url') ? { url: f('url') ?? f('repository.url') } : {}),
+      ...(f('repository.url') ?? f('url') ? { url: f('repository.url') ?? f('url') } : {}),
     };
     out.push({ kind: 'sources', label: `${e.tool} entry ${e.name}`, ref, span: e.fieldSpans.get('branch') ?? e.span });
   }
