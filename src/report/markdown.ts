@@ -8,6 +8,15 @@ function cell(s: string): string {
   return safeMessage(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 }
 
+/** What `--fix` did, or that a fix exists (PR readers decide whether to run it). */
+function fixNote(f: Finding): string {
+  const s = f.fixStatus;
+  if (s?.state === 'applied') return ` (fixed, ${s.tier}: ${s.description})`;
+  if (s && s.state !== 'planned') return ` (fix not applied: ${s.reason ?? s.state})`;
+  if (f.fix) return ` (fix with ${f.fix.tier === 'safe' ? '--fix' : '--fix=unsafe'}: ${f.fix.description})`;
+  return '';
+}
+
 function table(findings: readonly Finding[], withReason: boolean): string[] {
   const head = withReason ? '| Severity | Rule | Location | Message | Suppressed because |' : '| Severity | Rule | Location | Message |';
   const sep = withReason ? '|---|---|---|---|---|' : '|---|---|---|---|';
@@ -19,7 +28,7 @@ function table(findings: readonly Finding[], withReason: boolean): string[] {
         `**${f.severity}**`,
         `[${f.ruleId}](${docsUrl(f.ruleId)}) ${cell(f.slug)}`,
         `\`${cell(`${f.span.file}:${f.span.startLine}:${f.span.startColumn}`).replace(/`/g, "'")}\``,
-        cell(f.message),
+        cell(f.message + fixNote(f)),
       ];
       if (withReason) cols.push(cell(`${f.suppressed?.by ?? ''}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}`));
       return `| ${cols.join(' | ')} |`;

@@ -63,7 +63,7 @@ function describeFix(f: Finding): string | undefined {
   const s = f.fixStatus;
   if (s) {
     const head = `fix (${s.tier}): ${s.description}`;
-    if (s.state === 'applied') return `fixed: ${head.slice(4)}`;
+    if (s.state === 'applied') return `fixed (${s.tier}): ${s.description}`;
     if (s.state === 'planned') return `${head} [shown in --diff, not written]`;
     return `${head} [not applied: ${s.reason ?? s.state}]`;
   }

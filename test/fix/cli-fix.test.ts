@@ -46,7 +46,7 @@ describe('scan --fix (CLI)', () => {
     const after = fs.readFileSync(path.join(dir, 'configuration.nix'), 'utf8');
     expect(after).toBe(CONFIG.replace('require-sigs = false', 'require-sigs = true').replace('      "https://cache.example.org"\n', ''));
     expect(r.stderr).toMatch(/unsafe fix applied: configuration\.nix:7 NH001: remove https:\/\/cache\.example\.org: /);
-    expect(r.stdout).toMatch(/fixed: \(safe\): set require-sigs = true/);
+    expect(r.stdout).toMatch(/= fixed \(safe\): set require-sigs = true/);
     // Everything reported was fixed: exit 0.
     expect(r.status).toBe(0);
     expect(spawnSync('nix-instantiate', ['--parse', path.join(dir, 'configuration.nix')]).status).toBe(0);
