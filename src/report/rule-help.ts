@@ -13,6 +13,7 @@ export function ruleHelpText(r: RuleMeta): string {
     'How to fix:',
     wrap(r.remediation),
   ];
+  if (r.fix === 'safe' || r.fix === 'unsafe') lines.push('', `Automatic fix: ${fixLine(r.fix)}`);
   if (r.example) lines.push('', 'Example that triggers it:', ...r.example.trimEnd().split('\n').map((l) => `    ${l}`));
   if (r.references.length) lines.push('', 'References:', ...r.references.map((u) => `  - ${u}`));
   lines.push('', `Docs: ${docsPath(r.id)} (${docsUrl(r.id)})`);
@@ -36,9 +37,16 @@ export function ruleHelpMarkdown(r: RuleMeta): string {
     '',
     r.remediation,
   ];
+  if (r.fix === 'safe' || r.fix === 'unsafe') parts.push('', `Automatic fix: ${fixLine(r.fix)}`);
   if (r.example) parts.push('', '## Example', '', '```nix', r.example.trimEnd(), '```');
   if (r.references.length) parts.push('', '## References', '', ...r.references.map((u) => `- <${u}>`));
   return parts.join('\n');
+}
+
+function fixLine(tier: 'safe' | 'unsafe'): string {
+  return tier === 'safe'
+    ? '`nixharden scan --fix` (safe tier: cannot break a working system; `--diff` shows it first).'
+    : '`nixharden scan --fix=unsafe` (may change behaviour; each edit says why; `--diff` shows it first).';
 }
 
 function wrap(text: string, width = 88, indent = '  '): string {

@@ -15,7 +15,7 @@ export const defaultDocsDir = path.resolve(path.dirname(fileURLToPath(import.met
 const GENERATED = '<!-- Generated from rules/*.yaml by src/rules/docs.ts; do not edit. -->';
 
 export function renderRulePage(r: RuleMeta): string {
-  return [`# ${r.id}: ${r.title}`, '', GENERATED, '', ruleHelpMarkdown(r), '', `Metadata: [rules/${r.id}-${r.slug}.yaml](../../rules/${r.id}-${r.slug}.yaml) · logic: [src/rules/checks/${r.slug}.ts](../../src/rules/checks/${r.slug}.ts) · fixtures: [fixtures/rules/${r.slug}/](../../fixtures/rules/${r.slug}/)`, ''].join('\n');
+  return [`# ${r.id}: ${r.title}`, '', GENERATED, '', ruleHelpMarkdown(r), '', `Metadata: [rules/${r.id}-${r.slug}.yaml](../../rules/${r.id}-${r.slug}.yaml) · logic: [src/rules/checks/${r.slug}.ts](../../src/rules/checks/${r.slug}.ts) · fixtures: [fixtures/rules/${r.slug}/](../../fixtures/rules/${r.slug}/)${r.fix === 'safe' || r.fix === 'unsafe' ? ` · fix fixtures: [fixtures/fix/${r.slug}/](../../fixtures/fix/${r.slug}/)` : ''}`, ''].join('\n');
 }
 
 export function renderIndex(rules: readonly RuleMeta[]): string {
@@ -24,9 +24,9 @@ export function renderIndex(rules: readonly RuleMeta[]): string {
     '',
     GENERATED,
     '',
-    '| ID | Slug | Severity | Category | Title |',
-    '|---|---|---|---|---|',
-    ...rules.map((r) => `| [${r.id}](${r.id}.md) | ${r.slug} | ${r.severity} | ${r.category} | ${r.title} |`),
+    '| ID | Slug | Severity | Category | Fix | Title |',
+    '|---|---|---|---|---|---|',
+    ...rules.map((r) => `| [${r.id}](${r.id}.md) | ${r.slug} | ${r.severity} | ${r.category} | ${r.fix && r.fix !== 'none' ? r.fix : ''} | ${r.title} |`),
     '',
   ].join('\n');
 }
