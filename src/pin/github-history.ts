@@ -9,10 +9,11 @@
  * one per commit. Pages below the tip are keyed by the tip's sha, hence
  * immutable, and come from the disk cache on later runs.
  */
-import got, { HTTPError, RequestError, type Got } from 'got';
+import type { Got } from 'got';
 import { UserError } from '../core/errors.js';
 import { DiskCache } from '../trust/sources/cache.js';
-import { DEFAULT_GITHUB_API, gitObjectId, rebuildCommit, type GitCommitResponse } from '../trust/sources/github.js';
+import { gitObjectId, rebuildCommit, type GitCommitResponse } from '../trust/sources/github.js';
+import { explainGitHubError, githubClient } from '../trust/sources/github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from '../trust/sources/types.js';
 import { FULL_OID, type GitHubRepo } from './types.js';
 
@@ -53,26 +54,7 @@ export class GitHubHistory implements CommitSource {
     const { owner, repo } = opts.repo;
     this.label = `github:${owner}/${repo}`;
     this.cache = opts.cacheDir ? new DiskCache(opts.cacheDir) : undefined;
-    const base = (opts.apiBase ?? process.env.NIXHARDEN_GITHUB_API ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
-    const token = opts.token ?? process.env.GITHUB_TOKEN;
-    const backoff = opts.backoffMs ?? 1000;
-    this.http = got.extend({
-      prefixUrl: base,
-      headers: {
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        'user-agent': 'nixharden',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      timeout: { request: 30_000 },
-      retry: {
-        limit: opts.retries ?? 4,
-        methods: ['GET'],
-        // Not 403/429: a rate limit is reported, not slept through.
-        statusCodes: [500, 502, 503, 504, 520, 521, 522, 524],
-        calculateDelay: ({ computedValue, attemptCount }) => (computedValue === 0 ? 0 : Math.min(backoff * 2 ** (attemptCount - 1), 30_000)),
-      },
-    });
+    this.http = githubClient(opts);
   }
 
   async identity(): Promise<string[]> {
@@ -199,20 +181,7 @@ export class GitHubHistory implements CommitSource {
   async close(): Promise<void> {}
 
   private explain(err: unknown, url: string): Error {
-    if (err instanceof HTTPError) {
-      const { statusCode, headers } = err.response;
-      const retryAfter = headers['retry-after'];
-      const reset = Number(headers['x-ratelimit-reset']);
-      if ((statusCode === 403 || statusCode === 429) && (headers['x-ratelimit-remaining'] === '0' || retryAfter !== undefined)) {
-        const when = retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? new Date(Date.now() + Number(retryAfter) * 1000) : Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : undefined;
-        const at = when ? `retry after ${when.toISOString().replace(/\.\d+Z$/, 'Z')}` : 'retry later';
-        return new UserError(`GitHub API rate limit exceeded for ${this.label}: ${at}${process.env.GITHUB_TOKEN ? '' : ' (set GITHUB_TOKEN for a higher limit)'}`);
-      }
-      if (statusCode === 404) return new UserError(`GitHub API: not found: ${url}`);
-      return new UserError(`GitHub API: HTTP ${statusCode} for ${url}`);
-    }
-    if (err instanceof RequestError) return new UserError(`GitHub API: ${err.code ?? 'network error'} for ${url}: ${err.message.split('\n')[0]}`);
-    return err as Error;
+    return explainGitHubError(err, this.label, url);
   }
 }
 

@@ -5,12 +5,13 @@
  * the requested sha, and its signature is verified locally like any other.
  */
 import { createHash } from 'node:crypto';
-import got, { HTTPError, RequestError, type Got } from 'got';
+import type { Got } from 'got';
 import { UserError } from '../../core/errors.js';
 import { DiskCache } from './cache.js';
+import { explainGitHubError, githubClient } from './github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
 
-export const DEFAULT_GITHUB_API = 'https://api.github.com';
+export { DEFAULT_GITHUB_API } from './github-http.js';
 
 export interface GitHubSourceOptions {
   /** `owner/repo`. */
@@ -64,26 +65,7 @@ export class GitHubSource implements CommitSource {
     this.label = `github:${this.owner}/${this.repo}`;
     this.cache = opts.cacheDir ? new DiskCache(opts.cacheDir) : undefined;
     this.maxWalk = opts.maxWalk ?? 10_000;
-    const base = (opts.apiBase ?? process.env.NIXHARDEN_GITHUB_API ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
-    const token = opts.token ?? process.env.GITHUB_TOKEN;
-    const backoff = opts.backoffMs ?? 1000;
-    this.http = got.extend({
-      prefixUrl: base,
-      headers: {
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        'user-agent': 'nixharden',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      timeout: { request: 30_000 },
-      retry: {
-        limit: opts.retries ?? 4,
-        methods: ['GET'],
-        // Not 403/429: a rate limit is reported to the user, not slept through.
-        statusCodes: [500, 502, 503, 504, 520, 521, 522, 524],
-        calculateDelay: ({ computedValue, attemptCount }) => (computedValue === 0 ? 0 : Math.min(backoff * 2 ** (attemptCount - 1), 30_000)),
-      },
-    });
+    this.http = githubClient(opts);
   }
 
   async identity(): Promise<string[]> {
@@ -102,26 +84,8 @@ export class GitHubSource implements CommitSource {
     }
   }
 
-  /** Turns got errors into one-line UserErrors; rate limits say when to retry. */
   private explain(err: unknown, url: string): Error {
-    if (err instanceof HTTPError) {
-      const { statusCode, headers } = err.response;
-      const remaining = headers['x-ratelimit-remaining'];
-      const reset = Number(headers['x-ratelimit-reset']);
-      const retryAfter = Number(headers['retry-after']);
-      if ((statusCode === 403 || statusCode === 429) && (remaining === '0' || Number.isFinite(retryAfter))) {
-        let when: Date | undefined;
-        if (Number.isFinite(retryAfter) && headers['retry-after'] !== undefined) when = new Date(Date.now() + retryAfter * 1000);
-        else if (Number.isFinite(reset) && reset > 0) when = new Date(reset * 1000);
-        const at = when ? `retry after ${when.toISOString().replace(/\.\d+Z$/, 'Z')}` : 'retry later';
-        const hint = process.env.GITHUB_TOKEN ? '' : ' (set GITHUB_TOKEN for a higher limit)';
-        return new UserError(`GitHub API rate limit exceeded for ${this.label}: ${at}${hint}`);
-      }
-      if (statusCode === 404) return new UserError(`GitHub API: not found: ${url}`);
-      return new UserError(`GitHub API: HTTP ${statusCode} for ${url}`);
-    }
-    if (err instanceof RequestError) return new UserError(`GitHub API: ${err.code ?? 'network error'} for ${url}: ${err.message.split('\n')[0]}`);
-    return err as Error;
+    return explainGitHubError(err, this.label, url);
   }
 
   private listPage(ref: string | undefined, page: number, perPage = 100): Promise<ListedCommit[]> {
