@@ -8,10 +8,16 @@ const PATTERNS: { re: RegExp; what: string }[] = [
   { re: /\bgithub_pat_[A-Za-z0-9_]{22,}\b/g, what: 'a GitHub fine-grained token' },
   { re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, what: 'a GitLab token' },
   // Ed25519 binary cache secret keys are 64 bytes (88 base64 chars); public keys are 32 bytes.
-  { re: /[A-Za-z0-9._-]+:[A-Za-z0-9+/]{86}==/g, what: 'a binary cache secret key' },
+  // The lookbehind lets a match start only where a name run starts: every start inside the run has the same
+  // continuation, so this finds the same keys without rescanning a long run from each offset (quadratic).
+  { re: /(?<![A-Za-z0-9._-])[A-Za-z0-9._-]+:[A-Za-z0-9+/]{86}==/g, what: 'a binary cache secret key' },
   { re: /\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+[^\s$]\S*/g, what: 'netrc credentials' },
-  { re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g, what: 'a JSON Web Token' },
-  { re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'$]+:[^\s/@"'$]+@/gi, what: 'a password in a URL' },
+  // Both start at a `\b` inside a run that the rest of the pattern scans to its end, so trying every start is
+  // quadratic ("eyJ-eyJ-…", "a.a.a.…"). All starts in one run share that continuation, so only the first
+  // candidate of each run is tried: the match is anchored at the run start and skips (greedily, without
+  // passing another candidate) to the first one; `tok` is the text the original pattern matched.
+  { re: /(?<![A-Za-z0-9_-])(?:(?!eyJ)(?:[A-Za-z0-9_]|-(?!eyJ))*-)?(?<tok>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})/g, what: 'a JSON Web Token' },
+  { re: /(?<![a-z0-9+.-])(?:(?<!\w)|(?:[a-z0-9]|[+.-](?![a-z]))*[+.-])(?<tok>[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'$]+:[^\s/@"'$]+@)/gi, what: 'a password in a URL' },
 ];
 
 /** Names of options that hold secrets; `passwordFile`, `hashedPassword`, `tokenCommand` do not. */
@@ -31,7 +37,11 @@ export const check: RuleCheck = (file) => {
   };
 
   for (const { re, what } of PATTERNS) {
-    for (const m of file.text.matchAll(re)) report(spanAt(file, m.index!, m.index! + m[0].length), `${what} is written into the configuration`, 'high');
+    for (const m of file.text.matchAll(re)) {
+      const end = m.index! + m[0].length;
+      const start = end - (m.groups?.tok ?? m[0]).length;
+      report(spanAt(file, start, end), `${what} is written into the configuration`, 'high');
+    }
   }
   for (const s of settingsFor(file, 'access-tokens')) {
     for (const w of s.words) {
