@@ -585,41 +585,93 @@ class Parser {
   /** Bindings up to `close` (not consumed). */
   private bindings(close: string): LiteNode | null {
     let bs: LiteNode | null = null;
-    // Names set whole (`a = …;`, `inherit a;`) and names with nested paths (`a.b = …;`).
-    const whole = new Map<string, LiteNode>();
-    const nested = new Set<string>();
+    const defs: AttrDefs = new Map();
     while (!this.is(close)) {
       if (this.tok.kind === 'eof') this.fail(`'${close}'`);
       const b = this.binding();
-      this.checkDuplicate(b, whole, nested);
+      this.addAttr(defs, b);
       if (!bs) bs = this.node('binding_set', b.startIndex, b.endIndex);
       bs.add(b);
       bs.endIndex = b.endIndex;
     }
+    this.lastDefs = defs;
     return bs;
   }
 
-  /** Nix rejects `a = 1; a = 2;`, `inherit a; a = 1;` and `a = 1; a.b = 2;` (all at parse time). */
-  private checkDuplicate(b: LiteNode, whole: Map<string, LiteNode>, nested: Set<string>): void {
-    const names: { name: string; node: LiteNode; isNested: boolean }[] = [];
-    if (b.type === 'binding') {
-      const ap = b.fields!.attrpath!;
-      const first = ap.namedChildren[0]!;
-      if (first.type !== 'identifier') return;
-      names.push({ name: this.text.slice(first.startIndex, first.endIndex), node: first, isNested: ap.namedChildren.length > 1 });
-    } else {
-      for (const a of b.fields!.attrs!.namedChildren) if (a.type === 'identifier') names.push({ name: this.text.slice(a.startIndex, a.endIndex), node: a, isNested: false });
-    }
-    for (const { name, node, isNested } of names) {
-      const prev = whole.get(name);
-      const clash = isNested ? prev !== undefined && !isAttrsetValue(prev) : prev !== undefined || nested.has(name);
-      if (clash && !(isNested === false && nested.has(name) && isAttrsetValue(b))) {
-        throw new LiteParseError(`attribute '${name}' already defined`, node.startIndex, true, node.endIndex);
+  /** The attributes of the binding set parsed last (taken by the attrset literal that holds it). */
+  private lastDefs: AttrDefs = new Map();
+  /** The static attributes of each attrset literal, for Nix's merge of `a = { … }; a = { … };`. */
+  private readonly literalDefs = new WeakMap<LiteNode, AttrDefs>();
+
+  /**
+   * Nix's `addAttr` (libexpr/parser.y), which rejects duplicates at parse time:
+   * `a = 1; a = 2;`, `inherit a; a = 1;`, `a = 1; a.b = 2;` are errors, but two
+   * attrset literals bound to one name merge (`a = { x = 1; }; a = { y = 2; };`,
+   * `a = { x = 1; }; a.y = 2;`, `a.y = 2; a = { x = 1; };`, `rec` ones too);
+   * only a key present in both literals is then an error. Dynamic names are
+   * not tracked: what the parser can't name, it never reports.
+   */
+  private addAttr(defs: AttrDefs, b: LiteNode): void {
+    if (b.type !== 'binding') {
+      // Nix's position for inherited names: the end of the token before them (`inherit` or `)`).
+      const at = this.inheritPos.get(b) ?? b.startIndex;
+      for (const a of b.fields!.attrs!.namedChildren) {
+        const name = this.staticName(a);
+        if (name === null) continue;
+        if (defs.has(name)) throw dupAttr(name, at, at);
+        defs.set(name, { attrs: null, start: at, end: at });
       }
-      if (isNested) nested.add(name);
-      else whole.set(name, b);
+      return;
+    }
+    const ap = b.fields!.attrpath!;
+    const parts = ap.namedChildren;
+    let cur = defs;
+    for (let i = 0; i < parts.length; i++) {
+      const name = this.staticName(parts[i]!);
+      if (name === null) return; // a dynamic name: Nix checks nothing below it at parse time
+      const j = cur.get(name);
+      const last = i === parts.length - 1;
+      if (!last) {
+        if (j) {
+          if (!j.attrs) throw dupAttr(this.pathText(parts), ap.startIndex, ap.endIndex);
+          cur = j.attrs;
+        } else {
+          const nested: AttrDefs = new Map();
+          cur.set(name, { attrs: nested, start: ap.startIndex, end: ap.endIndex });
+          cur = nested;
+        }
+        continue;
+      }
+      const value = this.literalDefs.get(unparenLite(b.fields!.expression!));
+      if (!j) {
+        cur.set(name, { attrs: value ?? null, start: ap.startIndex, end: ap.endIndex });
+        return;
+      }
+      if (!j.attrs || !value) throw dupAttr(this.pathText(parts), ap.startIndex, ap.endIndex);
+      // Both are attrset literals: merge one level (a key in both is an error, as in Nix).
+      for (const [k, d] of value) {
+        // Nix 2.8 points at the first literal's binding here (and says the second is "already defined").
+        const prev = j.attrs.get(k);
+        if (prev) throw dupAttr(k, prev.start, prev.end);
+        j.attrs.set(k, d);
+      }
     }
   }
+
+  /** An attribute name known at parse time: an identifier, `"str"` or `${"str"}` without escapes or interpolation. */
+  private staticName(a: LiteNode): string | null {
+    if (a.type === 'identifier') return this.text.slice(a.startIndex, a.endIndex);
+    let s = a;
+    if (s.type === 'interpolation') s = unparenLite(s.fields!.expression!);
+    if (s.type !== 'string_expression' || !s.namedChildren.every((c) => c.type === 'string_fragment')) return null;
+    return s.namedChildren.map((c) => this.text.slice(c.startIndex, c.endIndex)).join('');
+  }
+
+  private pathText(parts: LiteNode[]): string {
+    return parts.map((p) => this.staticName(p) ?? '"${..}"').join('.');
+  }
+
+  private readonly inheritPos = new WeakMap<LiteNode, number>();
 
   private binding(): LiteNode {
     if (this.is('inherit')) {
@@ -630,6 +682,7 @@ class Parser {
         from = this.expr();
         this.expect(')');
       }
+      const namesAt = this.lastEnd;
       const attrs = this.node('inherited_attrs', this.tok.start, this.tok.start);
       while (!this.is(';')) {
         const a = this.attr();
@@ -638,6 +691,7 @@ class Parser {
       }
       const semi = this.expect(';');
       const n = this.node(from ? 'inherit_from' : 'inherit', kw.start, semi.end);
+      this.inheritPos.set(n, namesAt);
       if (from) n.add(from, 'expression');
       return n.add(attrs, 'attrs');
     }
@@ -800,8 +854,11 @@ class Parser {
           this.expect('{');
           const bs = this.bindings('}');
           this.bind(bs);
+          const defs = this.lastDefs;
           const close = this.expect('}');
-          return this.node(t.text === 'rec' ? 'rec_attrset_expression' : 'let_attrset_expression', kw.start, close.end).add(bs);
+          const n = this.node(t.text === 'rec' ? 'rec_attrset_expression' : 'let_attrset_expression', kw.start, close.end).add(bs);
+          if (t.text === 'rec') this.literalDefs.set(n, defs); // `let { }` is not an attrset value
+          return n;
         }
         break;
       case 'op':
@@ -814,8 +871,11 @@ class Parser {
         if (t.text === '{') {
           this.advance();
           const bs = this.bindings('}');
+          const defs = this.lastDefs;
           const close = this.expect('}');
-          return this.node('attrset_expression', t.start, close.end).add(bs);
+          const n = this.node('attrset_expression', t.start, close.end).add(bs);
+          this.literalDefs.set(n, defs);
+          return n;
         }
         if (t.text === '[') {
           this.advance();
@@ -981,9 +1041,24 @@ class Parser {
   }
 }
 
-/** `a = { … };` (a plain attrset literal, which later `a.x = …` may extend). */
-function isAttrsetValue(b: LiteNode): boolean {
-  return b.type === 'binding' && b.fields!.expression!.type === 'attrset_expression';
+/** One static attribute of a binding set, as Nix's parser tracks it. */
+interface AttrDef {
+  /** The attributes when the value is an attrset literal (which later bindings may extend), else null. */
+  attrs: AttrDefs | null;
+  /** Where Nix places it (for the error of a later clash inside a merge). */
+  start: number;
+  end: number;
+}
+type AttrDefs = Map<string, AttrDef>;
+
+function dupAttr(name: string, start: number, end: number): LiteParseError {
+  return new LiteParseError(`attribute '${name}' already defined`, start, true, end);
+}
+
+/** Parentheses make no node in Nix's AST: `a = ({ … });` is an attrset literal too. */
+function unparenLite(n: LiteNode): LiteNode {
+  while (n.type === 'parenthesized_expression') n = n.fields!.expression!;
+  return n;
 }
 
 /** Parses Nix into a light tree (tree-sitter-nix node types). Throws LiteParseError on input it can't parse. */
