@@ -8,6 +8,7 @@ import { Option } from 'commander';
 import { UserError } from '../core/errors.js';
 import { pinToJson } from '../pin/list.js';
 import { planPins, writePinPlan, type PinPlan } from '../pin/pin-config.js';
+import { DEFAULT_BRANCH_TTL_SECONDS } from '../pin/github-history.js';
 import { DEFAULT_LIMIT } from '../pin/select-commit.js';
 import { loadPolicy } from '../trust/policy.js';
 import { defaultCacheDir } from '../trust/sources/cache.js';
@@ -27,6 +28,7 @@ interface Flags {
   githubApi?: string;
   archiveBase?: string;
   cacheDir?: string;
+  ttl?: string;
   maxSize?: string;
   retries: string;
 }
@@ -35,6 +37,11 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 function positiveInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UserError(`${flag} wants a positive integer, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function nonNegativeInt(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UserError(`${flag} wants a whole number of seconds, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -56,6 +63,7 @@ export const register: Register = (program) => {
     .option('--github-api <url>', 'GitHub API base URL (default $NIXHARDEN_GITHUB_API or https://api.github.com)')
     .option('--archive-base <url>', 'where commit archives are fetched from and what rewritten URLs say (default https://github.com)')
     .option('--cache-dir <dir>', 'cache for GitHub history (default $NIXHARDEN_CACHE_DIR, $XDG_CACHE_HOME/nixharden)')
+    .option('--ttl <seconds>', `reuse a cached branch tip this long without asking GitHub, like Nix's tarball-ttl; 0 always asks (default ${DEFAULT_BRANCH_TTL_SECONDS})`)
     .option('--max-size <bytes>', 'refuse archive downloads larger than this (default 4 GiB)')
     .option('--retries <n>', 'download retries after HTTP 5xx/429, network errors or truncation', '3')
     .action(async (paths: string[], flags: Flags) => {
@@ -83,6 +91,7 @@ async function run(paths: string[], flags: Flags): Promise<void> {
     githubApi: flags.githubApi,
     archiveBase: flags.archiveBase,
     cacheDir: flags.cacheDir ?? defaultCacheDir(),
+    ...(flags.ttl !== undefined ? { branchTtlSeconds: nonNegativeInt('--ttl', flags.ttl) } : {}),
     download: { retries: Number(flags.retries), ...(flags.maxSize ? { maxBytes: positiveInt('--max-size', flags.maxSize) } : {}) },
     progress,
   });

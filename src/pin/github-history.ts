@@ -9,11 +9,12 @@
  * one per commit. Pages below the tip are keyed by the tip's sha, hence
  * immutable, and come from the disk cache on later runs.
  */
+import { createHash } from 'node:crypto';
 import type { Got } from 'got';
 import { UserError } from '../core/errors.js';
 import { DiskCache } from '../trust/sources/cache.js';
 import { gitObjectId, rebuildCommit, type GitCommitResponse } from '../trust/sources/github.js';
-import { explainGitHubError, githubClient } from '../trust/sources/github-http.js';
+import { DEFAULT_GITHUB_API, explainGitHubError, githubClient } from '../trust/sources/github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from '../trust/sources/types.js';
 import { FULL_OID, type GitHubRepo } from './types.js';
 
@@ -29,6 +30,23 @@ export interface GitHubHistoryOptions {
   fallback?: Pick<CommitSource, 'readCommits'>;
   /** Called after each page request (progress on a TTY). */
   onPage?: (commitsListed: number) => void;
+  /**
+   * How long a branch's cached tip (and first page) is reused without asking
+   * GitHub again, in seconds; 0 always asks. Like Nix's `tarball-ttl` (default
+   * 3600), this bounds how stale "the newest verified commit" can be in exchange
+   * for re-runs that make no request at all.
+   */
+  branchTtlSeconds?: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+/** Default tip freshness: the same hour Nix uses for `tarball-ttl`. */
+export const DEFAULT_BRANCH_TTL_SECONDS = 3600;
+
+interface CachedTip {
+  fetchedAt: number;
+  items: ListItem[];
 }
 
 interface ListItem {
@@ -71,11 +89,47 @@ export class GitHubHistory implements CommitSource {
     if (!/^[A-Za-z0-9._/-]+$/.test(rev) || rev.includes('..') || rev.startsWith('-')) {
       throw new UserError(`${this.label}: only full commit ids, branch and tag names are supported, got ${JSON.stringify(rev)}`);
     }
-    const items = await this.request(rev === 'HEAD' ? undefined : rev, 1);
+    const items = (await this.cachedTip(rev)) ?? (await this.fetchTip(rev));
     const tip = items[0]?.sha;
     if (!tip || !FULL_OID.test(tip)) throw new UserError(`${this.label}: unknown branch ${rev}`);
     this.pagesByTip.set(tip, { next: 2, done: items.length < PER_PAGE });
     return tip;
+  }
+
+  private tipKey(rev: string): string {
+    // Branch names may hold '/', so the key is a digest; the API base and owner/repo keep
+    // entries of different servers and repositories apart.
+    const base = (this.opts.apiBase ?? process.env.NIXHARDEN_GITHUB_API ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
+    return createHash('sha256').update(`${base}\0${this.opts.repo.owner}/${this.opts.repo.repo}\0${rev}`).digest('hex');
+  }
+
+  /** The first page of `rev` from the disk cache, when younger than the TTL. */
+  private async cachedTip(rev: string): Promise<ListItem[] | undefined> {
+    const ttl = this.opts.branchTtlSeconds ?? DEFAULT_BRANCH_TTL_SECONDS;
+    if (!this.cache || ttl <= 0) return undefined;
+    const raw = await this.cache.get('github-tips', this.tipKey(rev));
+    if (!raw) return undefined;
+    try {
+      const entry = JSON.parse(raw.toString('utf8')) as CachedTip;
+      const age = (this.now() - entry.fetchedAt) / 1000;
+      if (!Array.isArray(entry.items) || !(age >= 0 && age < ttl)) return undefined;
+      this.absorb(entry.items);
+      this.stats.cachedPages++;
+      return entry.items;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async fetchTip(rev: string): Promise<ListItem[]> {
+    const items = await this.request(rev === 'HEAD' ? undefined : rev, 1);
+    const entry: CachedTip = { fetchedAt: this.now(), items };
+    await this.cache?.put('github-tips', this.tipKey(rev), JSON.stringify(entry)).catch(() => undefined);
+    return items;
+  }
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
   }
 
   async resolveRange(range: string): Promise<{ tips: string[]; exclude: string[] }> {

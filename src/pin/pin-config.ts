@@ -39,6 +39,8 @@ export interface PinOptions extends TrustInput {
   /** Where archives are downloaded from and what the rewritten URLs say (default https://github.com). */
   archiveBase?: string;
   cacheDir?: string;
+  /** Seconds a cached branch tip is reused without asking GitHub (`--ttl`). */
+  branchTtlSeconds?: number;
   download?: DownloadOptions & { maxUnpackedBytes?: number };
   /** Progress lines (stderr on a TTY). */
   progress?: (message: string) => void;
@@ -192,7 +194,7 @@ export async function planPins(opts: PinOptions): Promise<PinPlan> {
 async function openSource(repo: GitHubRepo, opts: PinOptions): Promise<RangeCapable> {
   if (opts.repoDir) return LocalGitSource.open(opts.repoDir);
   const fallback = new GitHubSource({ repository: `${repo.owner}/${repo.repo}`, apiBase: opts.githubApi, cacheDir: opts.cacheDir });
-  return new GitHubHistory({ repo, apiBase: opts.githubApi, cacheDir: opts.cacheDir, fallback, onPage: (n) => opts.progress?.(`${n} commits listed`) });
+  return new GitHubHistory({ repo, apiBase: opts.githubApi, cacheDir: opts.cacheDir, branchTtlSeconds: opts.branchTtlSeconds, fallback, onPage: (n) => opts.progress?.(`${n} commits listed`) });
 }
 
 async function hashTree(repo: GitHubRepo, rev: string, base: string, opts: PinOptions): Promise<ArchiveHashes> {

@@ -272,7 +272,7 @@ test('an older pin that already verifies is left alone', async () => {
 test('a rate-limit response gives a clear message', async () => {
   const cfg = examples();
   server.rateLimited = true;
-  const r = await nixharden(pinArgs(['--policy', policyFile]), cfg);
+  const r = await nixharden(pinArgs(['--policy', policyFile, '--ttl', '0']), cfg);
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(/^nixharden: GitHub API rate limit exceeded for github:NixOS\/nixpkgs: retry after 2033-05-18T03:33:20Z/);
 });
@@ -289,7 +289,10 @@ test('fetchurl gets the flat hash of the archive bytes, as nix-prefetch-url comp
     path.join(cfg, 'default.nix'),
     '{ pkgs }:\npkgs.fetchurl {\n  url = "https://github.com/NixOS/nixpkgs/archive/nixos-25.11.tar.gz";\n  hash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";\n}\n',
   );
-  const r = await nixharden(['pin', '.', '--policy', policyFile, '--github-api', server.url, '--archive-base', server.url, '--write'], cfg);
+  const r = await nixharden(
+    ['pin', '.', '--policy', policyFile, '--github-api', server.url, '--archive-base', server.url, '--cache-dir', path.join(cfg, '.cache'), '--write'],
+    cfg,
+  );
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const url = `${server.url}/NixOS/nixpkgs/archive/${c.good}.tar.gz`;

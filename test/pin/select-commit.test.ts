@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { GitHubHistory } from '../../src/pin/github-history.js';
+import { DEFAULT_BRANCH_TTL_SECONDS, GitHubHistory } from '../../src/pin/github-history.js';
 import { selectCommit } from '../../src/pin/select-commit.js';
 import { LocalGitSource } from '../../src/trust/sources/local-git.js';
 import { SigningLab, type GpgKey, type TempRepo } from '../helpers/signing.js';
@@ -71,7 +71,7 @@ test('walks first-parent: the merged-in good commit is passed over for the good 
   }
 });
 
-test('GitHub: one page request per 100 commits examined; cached pages cost nothing on the next run', async () => {
+test('GitHub: one page request per 100 commits examined; a cached answer costs no request within the branch TTL', async () => {
   server.reset();
   const cacheDir = path.join(tmp, 'cache');
   const first = new GitHubHistory({ repo: repoName, apiBase: server.url, cacheDir, backoffMs: 5 });
@@ -82,13 +82,29 @@ test('GitHub: one page request per 100 commits examined; cached pages cost nothi
   expect(first.stats.requests).toBe(3);
   expect(server.count('/git/commits/')).toBe(0);
 
+  // Within the branch TTL the answer is cached: no request at all.
   server.reset();
   const second = new GitHubHistory({ repo: repoName, apiBase: server.url, cacheDir, backoffMs: 5 });
   const again = await selectCommit({ source: second, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring] });
   expect(again.rev).toBe(c.base);
-  // The branch name must be asked for (it moves); the pages under its sha come from the cache.
+  expect(server.requests).toHaveLength(0);
+  expect(second.stats.requests).toBe(0);
+  expect(second.stats.cachedPages).toBe(3);
+
+  // Once the TTL has passed, the branch is asked for again (it moves); the pages under its sha still come from the cache.
+  server.reset();
+  const later = Date.now() + (DEFAULT_BRANCH_TTL_SECONDS + 1) * 1000;
+  const third = new GitHubHistory({ repo: repoName, apiBase: server.url, cacheDir, backoffMs: 5, now: () => later });
+  const stale = await selectCommit({ source: third, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring] });
+  expect(stale.rev).toBe(c.base);
   expect(server.requests).toHaveLength(1);
-  expect(second.stats.cachedPages).toBe(2);
+  expect(third.stats.cachedPages).toBe(2);
+
+  // --ttl 0 always asks.
+  server.reset();
+  const always = new GitHubHistory({ repo: repoName, apiBase: server.url, cacheDir, backoffMs: 5, branchTtlSeconds: 0 });
+  await selectCommit({ source: always, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring] });
+  expect(server.requests).toHaveLength(1);
 });
 
 test('the limit bounds the walk and the requests', async () => {
