@@ -16,7 +16,8 @@ interface ScanFlags {
   minSeverity?: Severity;
   config?: string | false;
   jobs?: number;
-  profile: ProfileName;
+  /** Unset: the config's scan.profile, else regular. */
+  profile?: ProfileName;
   staleDays?: number;
   fix?: FixMode;
   diff?: boolean;
@@ -47,7 +48,9 @@ export const register: Register = (program, setExitCode) => {
     .argument('<paths...>', 'files or directories to scan')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE (atomically) instead of stdout')
-    .addOption(new Option('--profile <name>', 'which findings show: regular, pedantic or auditor (see docs/profiles.md)').choices([...PROFILE_NAMES]).default('regular'))
+    .addOption(
+      new Option('--profile <name>', 'which findings show: regular, pedantic or auditor (see docs/profiles.md; default: [scan] profile, else regular)').choices([...PROFILE_NAMES]),
+    )
     .addOption(new Option('--min-severity <level>', "report only findings at or above LEVEL (overrides the profile's floor)").choices([...SEVERITIES]))
     .option('--stale-days <n>', 'locked revisions older than N days are stale (default 30, or [options] staleDays)', positiveInt)
     .option('--fix [tier]', 'apply fixes: safe (default) or unsafe (also behaviour-changing fixes, each saying why)', fixTier)
@@ -60,7 +63,8 @@ export const register: Register = (program, setExitCode) => {
         configFile: typeof flags.config === 'string' ? flags.config : undefined,
         noConfig: flags.config === false,
         minSeverity: flags.minSeverity,
-        profile: flags.profile,
+        ...(flags.profile ? { profile: flags.profile } : {}),
+        defaultProfile: 'regular',
         ...(flags.staleDays ? { staleDays: flags.staleDays } : {}),
         jobs: flags.jobs,
         toolVersion: VERSION,

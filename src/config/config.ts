@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import { UserError } from '../core/errors.js';
 import type { RulePolicy } from '../rules/engine.js';
+import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import type { IgnoreEntry } from '../rules/suppress.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import { locateTomlLine, type TomlPlace } from './locate.js';
@@ -15,9 +16,19 @@ export interface NixhardenConfig {
   file?: string;
   policy: RulePolicy;
   /** Values that replace the rule option defaults. */
-  options: { officialSubstituters?: string[]; officialKeys?: string[]; staleDays?: number };
+  options: {
+    officialSubstituters?: string[];
+    officialKeys?: string[];
+    staleDays?: number;
+    /** Supported nixpkgs releases (`YY.MM`), replacing the embedded list (NH020). */
+    supportedReleases?: string[];
+    /** Date (YYYY-MM-DD) the supportedReleases list was checked; NH020 messages cite it. */
+    supportedReleasesAsOf?: string;
+  };
   /** Default threshold for scan; `--min-severity` wins. */
   minSeverity?: Severity;
+  /** Default profile for scan; `--profile` wins. */
+  profile?: ProfileName;
 }
 
 export const EMPTY_CONFIG: NixhardenConfig = { policy: { disable: [], severity: {}, ignore: [] }, options: {} };
@@ -105,7 +116,7 @@ export function parseConfig(text: string, file: string, knownRules: readonly { i
   if (doc.options !== undefined) {
     if (!isTable(doc.options)) fail('"options" must be a table', { table: [], key: 'options' });
     const o = doc.options as Table;
-    only(o, ['officialSubstituters', 'officialKeys', 'staleDays'], ['options']);
+    only(o, ['officialSubstituters', 'officialKeys', 'staleDays', 'supportedReleases', 'supportedReleasesAsOf'], ['options']);
     if (o.officialSubstituters !== undefined) config.options.officialSubstituters = stringList(o.officialSubstituters, ['options'], 'officialSubstituters');
     if (o.officialKeys !== undefined) config.options.officialKeys = stringList(o.officialKeys, ['options'], 'officialKeys');
     if (o.staleDays !== undefined) {
@@ -113,18 +124,37 @@ export function parseConfig(text: string, file: string, knownRules: readonly { i
         fail('"staleDays" must be a positive integer', { table: ['options'], key: 'staleDays' });
       config.options.staleDays = o.staleDays as number;
     }
+    if (o.supportedReleases !== undefined) {
+      const place = { table: ['options'], key: 'supportedReleases' };
+      const list = stringList(o.supportedReleases, ['options'], 'supportedReleases');
+      // An empty list would make every release branch "unsupported"; a typo like "2605" would silently match nothing.
+      if (list.length === 0) fail('"supportedReleases" must name at least one release', place);
+      const bad = list.find((r) => !/^\d{2}\.\d{2}$/.test(r));
+      if (bad !== undefined) fail(`"supportedReleases" entries must be nixpkgs releases like "26.05" (got "${bad}")`, place);
+      config.options.supportedReleases = list;
+    }
+    if (o.supportedReleasesAsOf !== undefined) {
+      const place = { table: ['options'], key: 'supportedReleasesAsOf' };
+      if (o.supportedReleases === undefined) fail('"supportedReleasesAsOf" dates a "supportedReleases" list; set that too', place);
+      config.options.supportedReleasesAsOf = untilDate(o.supportedReleasesAsOf, () => fail('"supportedReleasesAsOf" must be a date (YYYY-MM-DD)', place));
+    }
   }
 
   if (doc.scan !== undefined) {
     if (!isTable(doc.scan)) fail('"scan" must be a table', { table: [], key: 'scan' });
     const s = doc.scan as Table;
-    only(s, ['minSeverity'], ['scan']);
+    only(s, ['minSeverity', 'profile'], ['scan']);
     if (s.minSeverity !== undefined) config.minSeverity = severity(s.minSeverity, { table: ['scan'], key: 'minSeverity' });
+    if (s.profile !== undefined) {
+      if (typeof s.profile !== 'string' || !PROFILE_NAMES.includes(s.profile as ProfileName))
+        fail(`"profile" must be one of ${PROFILE_NAMES.join(', ')}`, { table: ['scan'], key: 'profile' });
+      config.profile = s.profile as ProfileName;
+    }
   }
   return config;
 }
 
-/** Accepts a TOML local date (`until = 2026-12-31`) or a "YYYY-MM-DD" string. */
+/** Accepts a TOML local date (`until = 2026-12-31`) or a "YYYY-MM-DD" string; also used for supportedReleasesAsOf. */
 function untilDate(v: unknown, bad: () => never): string {
   let s: string | undefined;
   if (v instanceof TomlDate) s = v.isDate() ? v.toISOString().slice(0, 10) : undefined;

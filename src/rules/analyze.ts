@@ -24,11 +24,13 @@ export interface AnalyzeOptions {
   now?: Date;
   toolVersion?: string;
   rules?: LoadedRule[];
-  /** `--profile`; without it every finding shows (the library default; the CLI defaults to regular). */
+  /** `--profile`; overrides the config's scan.profile. Without either, defaultProfile applies. */
   profile?: ProfileName;
+  /** Profile when neither `--profile` nor the config names one; unset, every finding shows (the CLI passes regular). */
+  defaultProfile?: ProfileName;
   /** `--stale-days`; overrides the config's options.staleDays. */
   staleDays?: number;
-  /** Supported nixpkgs releases (`YY.MM`), replacing the embedded list. */
+  /** Supported nixpkgs releases (`YY.MM`), replacing the config's options.supportedReleases and the embedded list. */
   supportedReleases?: string[];
 }
 
@@ -51,8 +53,8 @@ export function defaultRoot(first: string): string {
 }
 
 /** The supported-release list: given explicitly, else the user's updated copy, else the embedded one. */
-function supported(explicit: string[] | undefined): { supportedReleases: string[]; supportedReleasesAsOf?: string } {
-  if (explicit) return { supportedReleases: explicit };
+function supported(explicit: string[] | undefined, asOf?: string): { supportedReleases: string[]; supportedReleasesAsOf?: string } {
+  if (explicit) return { supportedReleases: explicit, ...(asOf ? { supportedReleasesAsOf: asOf } : {}) };
   const list = loadBranchList();
   return { supportedReleases: list.releases, supportedReleasesAsOf: list.asOf };
 }
@@ -73,10 +75,11 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): 
     officialKeys: config.options.officialKeys ?? DEFAULT_OPTIONS.officialKeys,
     staleDays: opts.staleDays ?? config.options.staleDays ?? DEFAULT_OPTIONS.staleDays,
     now: opts.now ?? new Date(),
-    ...supported(opts.supportedReleases),
+    ...(opts.supportedReleases ? supported(opts.supportedReleases) : supported(config.options.supportedReleases, config.options.supportedReleasesAsOf)),
   };
   const floor = opts.minSeverity ?? config.minSeverity;
-  const selection: Selection = opts.profile ? selectionFor(opts.profile, floor) : { minSeverity: floor ?? 'info' };
+  const profile = opts.profile ?? config.profile ?? opts.defaultProfile;
+  const selection: Selection = profile ? selectionFor(profile, floor) : { minSeverity: floor ?? 'info' };
   const engine = runRules(model, rules, options, config.policy, selection);
   const disabled = new Set(config.policy.disable.map((d) => d.toLowerCase()));
   return {
