@@ -1,6 +1,6 @@
 import { docsUrl } from '../rules/meta.js';
 import type { ScanResult } from '../rules/result.js';
-import type { Finding } from '../rules/types.js';
+import type { Finding, FixStatus } from '../rules/types.js';
 import { countBySeverity, fingerprints, Sources } from './common.js';
 
 /** Version of the JSON report format; docs/json-schema-v1.json describes it. */
@@ -8,6 +8,10 @@ export const JSON_REPORT_VERSION = 1;
 
 function location(s: Finding['span']) {
   return { file: s.file, startLine: s.startLine, startColumn: s.startColumn, endLine: s.endLine, endColumn: s.endColumn };
+}
+
+function fixStatusJson(s: FixStatus) {
+  return { state: s.state, tier: s.tier, description: s.description, ...(s.reason ? { reason: s.reason } : {}) };
 }
 
 function findingJson(f: Finding, fingerprint: string) {
@@ -24,6 +28,9 @@ function findingJson(f: Finding, fingerprint: string) {
     fingerprint,
     docs: docsUrl(f.ruleId),
     ...(f.suppressed ? { suppression: { kind: f.suppressed.by, ...(f.suppressed.reason ? { reason: f.suppressed.reason } : {}) } } : {}),
+    // The edits themselves stay out: offsets into the scanned text are no use to a consumer; --diff shows them.
+    ...(f.fix ? { fix: { tier: f.fix.tier, description: f.fix.description } } : {}),
+    ...(f.fixStatus ? { fixStatus: fixStatusJson(f.fixStatus) } : {}),
   };
 }
 

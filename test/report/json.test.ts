@@ -38,6 +38,33 @@ describe('JSON report (json-v1)', () => {
     expect(doc.notes[0].kind).toBe('expired-ignore');
   });
 
+  it('carries the fix a finding offers and what --fix did with it, both in the schema', () => {
+    const edit = { file: 'x.nix', startOffset: 0, endOffset: 3, replacement: 'let' };
+    const a = findingAt('x.nix', text, 'builtins.fetchTarball "https://x/a.tar.gz"', 'NH011', {
+      fix: { tier: 'safe', description: 'pin the tarball', edits: [edit] },
+      fixStatus: { state: 'applied', tier: 'safe', description: 'pin the tarball' },
+    });
+    const b = findingAt('x.nix', text, 'builtins.fetchTarball "https://x/b.tar.gz"', 'NH011', {
+      fix: { tier: 'unsafe', description: 'drop the fetch', edits: [edit] },
+      fixStatus: { state: 'refused', tier: 'unsafe', description: 'drop the fetch', reason: 'needs --fix unsafe' },
+    });
+    const plain = findingAt('x.nix', text, 'in a', 'NH011');
+    const doc = JSON.parse(renderJson(resultOf({ 'x.nix': text }, [a, b, plain])));
+    expect(validate(doc)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(doc.findings.map((f: Doc) => [f.fix, f.fixStatus])).toEqual([
+      [{ tier: 'safe', description: 'pin the tarball' }, { state: 'applied', tier: 'safe', description: 'pin the tarball' }],
+      [{ tier: 'unsafe', description: 'drop the fetch' }, { state: 'refused', tier: 'unsafe', description: 'drop the fetch', reason: 'needs --fix unsafe' }],
+      [undefined, undefined],
+    ]);
+    // The schema still holds these objects to their shape.
+    const f0 = doc.findings[0];
+    expect(validate({ ...doc, findings: [{ ...f0, fixStatus: { ...f0.fixStatus, state: 'done' } }] })).toBe(false);
+    expect(validate({ ...doc, findings: [{ ...f0, fix: { ...f0.fix, tier: 'risky' } }] })).toBe(false);
+    expect(validate({ ...doc, findings: [{ ...f0, fix: { ...f0.fix, edits: [edit] } }] })).toBe(false);
+    expect(validate({ ...doc, findings: [{ ...f0, fixStatus: { tier: 'safe', description: 'x' } }] })).toBe(false);
+  });
+
   it('the schema rejects what it should (it is not vacuous)', () => {
     const good = JSON.parse(renderJson(resultOf({ 'x.nix': text }, [findingAt('x.nix', text, 'builtins.fetchTarball', 'NH011')])));
     expect(validate(good)).toBe(true);
