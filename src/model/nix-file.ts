@@ -118,8 +118,14 @@ export function modelNixFile(input: NixFileInput, opts: NixModelOptions = {}): F
   if (root instanceof LiteNode) ctx.boundNames = root.boundNames;
   const top = root.childForFieldName('expression');
 
-  collectByType(ctx, root);
-  if (top) walkModule(ctx, top, [], [], true);
+  try {
+    collectByType(ctx, root);
+    if (top) walkModule(ctx, top, [], [], true);
+  } catch (err) {
+    // Out of stack on a nesting deeper than the walks' own bounds: the file is still
+    // valid Nix (the parse decided that), so keep what was found and leave the rest unknown.
+    if (!(err instanceof RangeError)) throw err;
+  }
   ctx.comments.sort((a, b) => a.line - b.line);
 
   const isFlake = path.basename(absPath) === 'flake.nix';
