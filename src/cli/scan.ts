@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan.js';
 import { REPORT_FORMATS, renderReport, shouldColor, type ReportFormat } from '../report/index.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
@@ -19,7 +20,8 @@ interface ScanFlags {
   /** Unset: the config's scan.profile, else regular. */
   profile?: ProfileName;
   staleDays?: number;
-  fix?: FixMode;
+  /** `--fix` alone is true; `--fix X` is X, which may be a path commander took for the tier (see fixRequest). */
+  fix?: string | true;
   diff?: boolean;
 }
 
@@ -29,10 +31,17 @@ function positiveInt(v: string): number {
   return n;
 }
 
-function fixTier(v: string | boolean): FixMode {
-  if (v === true || v === 'safe') return 'safe';
-  if (v === 'unsafe') return 'unsafe';
-  throw new InvalidArgumentError('must be safe or unsafe');
+/**
+ * The fix tier, and the paths to scan. `--fix [tier]` has an optional value, so in `scan --fix hosts/`
+ * commander hands `hosts/` to --fix; a value that is not a tier but exists on disk is therefore a path
+ * (tier safe). `safe` and `unsafe` always mean the tier: write `./unsafe` for a directory of that name.
+ */
+function fixRequest(fix: string | true | undefined, paths: string[]): { mode?: FixMode; paths: string[] } {
+  if (fix === undefined) return { paths };
+  if (fix === true || fix === 'safe') return { mode: 'safe', paths };
+  if (fix === 'unsafe') return { mode: 'unsafe', paths };
+  if (fs.existsSync(fix)) return { mode: 'safe', paths: [fix, ...paths] };
+  throw new UserError(`--fix takes safe or unsafe (or nothing, before a path); "${fix}" is neither a tier nor an existing path`);
 }
 
 /** Puts each fix's outcome on its finding, so every report format can say what happened and why. */
@@ -45,7 +54,7 @@ export const register: Register = (program, setExitCode) => {
   program
     .command('scan')
     .description('scan Nix files, nix.conf, flake.lock and sources.json for supply-chain risks')
-    .argument('<paths...>', 'files or directories to scan')
+    .argument('[paths...]', 'files or directories to scan')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE (atomically) instead of stdout')
     .addOption(
@@ -53,12 +62,15 @@ export const register: Register = (program, setExitCode) => {
     )
     .addOption(new Option('--min-severity <level>', "report only findings at or above LEVEL (overrides the profile's floor)").choices([...SEVERITIES]))
     .option('--stale-days <n>', 'locked revisions older than N days are stale (default 30, or [options] staleDays)', positiveInt)
-    .option('--fix [tier]', 'apply fixes: safe (default) or unsafe (also behaviour-changing fixes, each saying why)', fixTier)
+    .option('--fix [tier]', 'apply fixes: safe (default) or unsafe (also behaviour-changing fixes, each saying why)')
     .option('--diff', 'print the fixes as a unified diff and write nothing (tier from --fix, default safe)')
     .option('--config <file>', 'use this config file instead of discovering .nixharden.toml')
     .option('--no-config', 'ignore any .nixharden.toml')
     .option('-j, --jobs <n>', 'worker threads for parsing (default: CPU count)', positiveInt)
-    .action(async (paths: string[], flags: ScanFlags) => {
+    .action(async (args: string[], flags: ScanFlags) => {
+      const { mode: fixMode, paths } = fixRequest(flags.fix, args);
+      // The argument is optional only so that `--fix DIR` can supply it; some path is still required.
+      if (paths.length === 0) throw new UserError('missing paths to scan (nixharden scan [options] <paths...>)');
       let result = await analyzePaths(paths, {
         configFile: typeof flags.config === 'string' ? flags.config : undefined,
         noConfig: flags.config === false,
@@ -73,8 +85,8 @@ export const register: Register = (program, setExitCode) => {
       for (const n of result.notes) process.stderr.write(`nixharden: warning: ${n.where ? `${n.where}: ` : ''}${n.message}\n`);
       const ruleError = result.notes.some((n) => n.kind === 'rule-error');
 
-      if (flags.diff || flags.fix) {
-        let plan = planFixes(result, (flags.fix as unknown) === 'unsafe' ? 'unsafe' : 'safe');
+      if (flags.diff || fixMode) {
+        let plan = planFixes(result, fixMode ?? 'safe');
         if (flags.diff) {
           process.stdout.write(plan.files.map((f) => f.diff).join(''));
         } else {
