@@ -16,6 +16,7 @@ const SHAPES: Record<string, string> = {
   'scheme run with :// (trusted store URL pattern)': 'a://',
   'trusted URL run': 'a://x?trusted=1',
   'key-like run': 'k-1:',
+  'command-line flags (flag settings scan)': '--option a --no-sandbox ',
 };
 // Small needles after the run prove the rules still look at the text past it.
 const NEEDLES = '  y = "https://user:hunter2@cache.example.org";\n  z = "nix copy --from https://c.example.org?trusted=1 x";\n';
