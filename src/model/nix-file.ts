@@ -42,6 +42,8 @@ interface Ctx extends NodeCtx {
   comments: { line: number; text: string }[];
   extraOptions: ExtraOptionsSource[];
   seenImports: Set<number>;
+  /** Definitions of let-bound variables being walked (a cycle stops there). */
+  expanding: Set<number>;
   /** Attribute sets being walked, nested: past MAX_NESTING the walk stops (pathological files). */
   nesting: number;
 }
@@ -112,6 +114,7 @@ export function modelNixFile(input: NixFileInput, opts: NixModelOptions = {}): F
     comments: [],
     extraOptions: [],
     seenImports: new Set(),
+    expanding: new Set(),
     nesting: 0,
   };
   const root = parsed.root;
@@ -267,7 +270,74 @@ function walkModule(ctx: Ctx, node: SNode, prefix: string[], wrappers: Wrapper[]
       const b = n.childForFieldName(f);
       if (b) walkModule(ctx, b, prefix, wrappers, moduleRoot);
     }
+    return;
   }
+  if (isUpdate(n)) {
+    walkUpdate(ctx, n, prefix, wrappers, moduleRoot);
+    return;
+  }
+  if (t === 'variable_expression') {
+    // `let common = { … }; in common` / `nix.settings = caches;`: walk the definition (spans point there).
+    const def = resolveVariable(ctx, n, textOf(ctx, n));
+    if (def && !ctx.expanding.has(def.id)) {
+      ctx.expanding.add(def.id);
+      try {
+        walkModule(ctx, def, prefix, wrappers, moduleRoot);
+      } finally {
+        ctx.expanding.delete(def.id);
+      }
+    }
+  }
+}
+
+function isUpdate(n: SNode): boolean {
+  return n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '//';
+}
+
+/**
+ * `left // right`: both operands' attributes count, and a top-level name that
+ * a literal right operand sets replaces the left one's (`//` is shallow). An
+ * operand that is not a literal contributes nothing and replaces nothing.
+ */
+function walkUpdate(ctx: Ctx, n: SNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
+  const left = n.childForFieldName('left');
+  const right = n.childForFieldName('right');
+  const a0 = ctx.assignments.length;
+  const e0 = ctx.extraOptions.length;
+  if (left) walkModule(ctx, left, prefix, wrappers, moduleRoot);
+  const a1 = ctx.assignments.length;
+  const e1 = ctx.extraOptions.length;
+  if (!right) return;
+  walkModule(ctx, right, prefix, wrappers, moduleRoot);
+  const names = literalNames(ctx, right, moduleRoot);
+  if (names.size === 0) return;
+  const shadowed = (p: string[]): boolean => names.has(p[prefix.length] ?? '');
+  const keptA = ctx.assignments.slice(a0, a1).filter((a) => !shadowed(a.path));
+  ctx.assignments.splice(a0, a1 - a0, ...keptA);
+  const keptE = ctx.extraOptions.slice(e0, e1).filter((e) => !shadowed(e.optionPath));
+  ctx.extraOptions.splice(e0, e1 - e0, ...keptE);
+}
+
+/** The top-level names an attrset literal surely sets (none for anything else, e.g. an `if`). */
+function literalNames(ctx: Ctx, node: SNode, moduleRoot: boolean): Set<string> {
+  const out = new Set<string>();
+  const n = peelStructure(node);
+  if (n.type !== 'attrset_expression' && n.type !== 'rec_attrset_expression') return out;
+  const bs = bindingSet(n);
+  for (const b of bs?.namedChildren ?? []) {
+    if (b.type === 'binding') {
+      const ap = b.childForFieldName('attrpath');
+      if (!ap) continue;
+      const parts = attrpathParts(ctx, ap);
+      // A module's `config.nix = …` sets option `nix` (but `config = …` could set anything).
+      if (moduleRoot && parts[0] === 'config') {
+        if (parts.length > 1) out.add(parts[1]!);
+      } else out.add(parts[0]!);
+    } else if (b.type === 'inherit' || b.type === 'inherit_from') {
+      for (const a of b.childForFieldName('attrs')?.namedChildren ?? []) if (a.type !== 'comment') out.add(textOf(ctx, a));
+    }
+  }
+  return out;
 }
 
 function walkBindings(ctx: Ctx, attrset: SNode, prefix: string[], wrappers: Wrapper[], moduleRoot: boolean): void {
@@ -310,9 +380,10 @@ function walkBindingSet(ctx: Ctx, bs: SNode, prefix: string[], wrappers: Wrapper
 
 /** One `path = value;`: recurse into attrset values, record everything else as a leaf. */
 function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: SNode, keyNode: SNode, wrappers: Wrapper[]): void {
-  let v = unparen(valueNode);
+  let v = peelValue(valueNode);
   const ws = [...wrappers];
   for (;;) {
+    v = peelValue(v);
     const w = asWrapper(ctx, v);
     if (!w) break;
     if (w.wrapper === 'mkMerge') {
@@ -330,6 +401,11 @@ function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: S
   if (inner.type === 'attrset_expression' || inner.type === 'rec_attrset_expression') {
     walkBindings(ctx, inner, fullPath, ws, false);
     return;
+  }
+  if (isUpdate(inner) || (inner.type === 'variable_expression' && isAttrsetDefinition(ctx, inner))) {
+    const before = ctx.assignments.length;
+    walkModule(ctx, inner, fullPath, ws, false);
+    if (ctx.assignments.length > before) return;
   }
   if (inner.type === 'apply_expression' && asWrapper(ctx, inner) && inner !== v) {
     // e.g. `x = { config, ... }: lib.mkIf c { … }`
@@ -349,6 +425,26 @@ function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: S
   }
   if (fullPath.length === 0) return;
   ctx.assignments.push({ path: fullPath, value: toStatic(ctx, v), span: spanOf(ctx, binding), keySpan: spanOf(ctx, keyNode), wrappers: ws });
+}
+
+/** Peels what wraps a value without changing it: parens, `with`, `let`, `assert` (not functions). */
+function peelValue(n: SNode): SNode {
+  for (;;) {
+    n = unparen(n);
+    const t = n.type;
+    if (t !== 'let_expression' && t !== 'with_expression' && t !== 'assert_expression') return n;
+    const b = n.childForFieldName('body');
+    if (!b) return n;
+    n = b;
+  }
+}
+
+/** Is this variable bound (by `let` / `rec`) to an attrset literal or a `//` of them? */
+function isAttrsetDefinition(ctx: Ctx, v: SNode): boolean {
+  const def = resolveVariable(ctx, v, textOf(ctx, v));
+  if (!def) return false;
+  const d = peelStructure(def);
+  return d.type === 'attrset_expression' || d.type === 'rec_attrset_expression' || isUpdate(d);
 }
 
 /** Elements of `imports = [ … ]` / `modules = [ … ]`: paths are imports, inline modules are walked. */
