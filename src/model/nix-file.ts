@@ -380,6 +380,13 @@ function walkBindingSet(ctx: Ctx, bs: SNode, prefix: string[], wrappers: Wrapper
 
 /** One `path = value;`: recurse into attrset values, record everything else as a leaf. */
 function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: SNode, keyNode: SNode, wrappers: Wrapper[]): void {
+  if (isExportedModule(fullPath)) {
+    // A flake's `nixosModules.<name> = { … }` is a module of its own: its options are real settings.
+    const e = peelValue(valueNode);
+    if (e.type === 'path_expression' || e.type === 'hpath_expression') addImport(ctx, e);
+    else walkModule(ctx, valueNode, [], wrappers, true);
+    return;
+  }
   let v = peelValue(valueNode);
   const ws = [...wrappers];
   for (;;) {
@@ -425,6 +432,16 @@ function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: S
   }
   if (fullPath.length === 0) return;
   ctx.assignments.push({ path: fullPath, value: toStatic(ctx, v), span: spanOf(ctx, binding), keySpan: spanOf(ctx, keyNode), wrappers: ws });
+}
+
+/** Attribute sets of modules a flake exports (also under flake-parts' `flake.`). */
+const MODULE_SETS = new Set(['nixosModules', 'darwinModules', 'homeManagerModules', 'homeModules']);
+/** The deprecated single-module outputs. */
+const SINGLE_MODULES = new Set(['nixosModule', 'darwinModule', 'homeManagerModule']);
+
+function isExportedModule(p: string[]): boolean {
+  const n = p.length;
+  return (n >= 2 && MODULE_SETS.has(p[n - 2]!)) || (n >= 1 && SINGLE_MODULES.has(p[n - 1]!) && (n === 1 || p[n - 2] === 'outputs' || p[n - 2] === 'flake'));
 }
 
 /** Peels what wraps a value without changing it: parens, `with`, `let`, `assert` (not functions). */
@@ -476,6 +493,9 @@ function findModuleLists(ctx: Ctx, apply: SNode): void {
       if (parts.length === 1 && parts[0] === 'modules') {
         const list = peelStructure(e);
         if (list.type === 'list_expression') moduleList(ctx, list, []);
+      } else if (parts[0] === 'flake') {
+        // flake-parts' `mkFlake { … } { flake.nixosModules.x = …; }`
+        bindingValue(ctx, parts, e, b, ap, []);
       }
     }
   }
