@@ -521,9 +521,13 @@ function extraOptionsSources(ctx: Ctx, v: SNode, fullPath: string[], binding: SN
     } else if (n.type === 'let_expression' || n.type === 'with_expression') {
       const b = n.childForFieldName('body');
       if (b) collect(b, depth + 1);
-    } else {
+    } else if (n.type === 'apply_expression') {
       const w = asWrapper(ctx, n);
-      if (w && w.wrapper !== 'mkMerge') collect(w.call.args[w.call.args.length - 1]!, depth + 1);
+      if (w) {
+        if (w.wrapper !== 'mkMerge') collect(w.call.args[w.call.args.length - 1]!, depth + 1);
+        return;
+      }
+      for (const piece of stringPieces(ctx, n)) collect(piece, depth + 1);
     }
   };
   collect(v, 0);
@@ -537,6 +541,30 @@ function extraOptionsSources(ctx: Ctx, v: SNode, fullPath: string[], binding: SN
     }
     return { optionPath: fullPath, decoded: d, conf, stringSpan: spanOf(ctx, s), bindingSpan: spanOf(ctx, binding), keySpan: spanOf(ctx, keyNode), wrappers };
   });
+}
+
+/**
+ * The strings a string-building call may contribute: the text of
+ * `optionalString c "…"` (as if c held), and the elements of `concatLines [ … ]`
+ * or `concatStringsSep "\n" [ … ]` (one nix.conf line each). Other calls: none.
+ */
+function stringPieces(ctx: Ctx, apply: SNode): SNode[] {
+  const call = flattenApply(apply);
+  const parts = nameParts(ctx, call.fn);
+  if (!parts) return [];
+  const name = parts[parts.length - 1]!;
+  if (parts.length > 1 && !['lib', 'strings', 'builtins'].includes(parts[parts.length - 2]!)) return [];
+  const listElements = (n: SNode): SNode[] => {
+    const l = peelValue(n);
+    return l.type === 'list_expression' ? l.namedChildren.filter((c) => c.type !== 'comment') : [];
+  };
+  if (name === 'optionalString' && call.args.length === 2) return [call.args[1]!];
+  if (name === 'concatLines' && call.args.length === 1) return listElements(call.args[0]!);
+  if (name === 'concatStringsSep' && call.args.length === 2) {
+    const sep = toStatic(ctx, call.args[0]!);
+    if (sep.kind === 'string' && sep.value.includes('\n')) return listElements(call.args[1]!);
+  }
+  return [];
 }
 
 // ---------------------------------------------------------------------------
