@@ -5,14 +5,24 @@ const HASH_ARGS = ['sha256', 'hash', 'narHash', 'outputHash', 'sha512', 'sha1', 
 const COMMIT = /(?:^|[^0-9a-f])[0-9a-f]{40}(?:[^0-9a-f]|$)/i;
 
 /**
- * Can the argument be read at all? `fetchFromGitHub src` or `fetchurl ({ … } // x)`
- * hide their arguments, and `inherit` may bring in a hash we do not see.
+ * Can the argument be read at all? `fetchurl ({ … } // x)` or a variable the model
+ * could not resolve hide their arguments. A variable bound to an attrset literal
+ * (`let args = { url = …; }; in fetchTarball args`) was resolved by the model into
+ * `call.args`, so it counts as visible. `inherit a b;` brings in exactly the names it
+ * lists, so it hides a hash only when it names one.
  */
 function argumentsVisible(file: FileModel, call: FetchCall): boolean {
   const text = file.text.slice(call.argSpan.startOffset, call.argSpan.endOffset).trim();
   if (text.startsWith('"') || text.startsWith("''")) return true;
+  if (/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(text)) return call.args.size > 0;
   if (!text.startsWith('{') || !text.endsWith('}')) return false;
-  return !/\binherit\b|\.\.\./.test(text);
+  if (/\.\.\./.test(text)) return false;
+  for (const m of text.matchAll(/\binherit\b([^;]*);/g)) {
+    // `inherit (src) rev sha256;` or `inherit sha256;`: the listed names are the arguments.
+    const names = m[1]!.replace(/^\s*\([^)]*\)/, '').trim().split(/\s+/);
+    if (names.some((n) => HASH_ARGS.includes(n) || n === 'rev')) return false;
+  }
+  return true;
 }
 
 function urlOf(call: FetchCall): string | undefined {
