@@ -25,10 +25,16 @@ export interface ScanOptions {
    * rejects (see model/nix-file.ts). Slower; for belt-and-braces runs.
    */
   verifySyntax?: boolean;
+  /** Use worker threads only from this many files on (default WORKER_THRESHOLD). */
+  workerThreshold?: number;
 }
 
-/** Below this many files, starting workers costs more than it saves. */
-const WORKER_THRESHOLD = 48;
+/**
+ * Below this many files, starting workers costs more than it saves: measured on
+ * 2 cores, a 3,000-file real-world tree scanned in 1.3 s on one thread and 2.3 s
+ * with a worker, while 10,000 generated files gained ~10% from one.
+ */
+const WORKER_THRESHOLD = 5000;
 /** Files per batch sent to a worker, and modelled by this thread between two looks at its replies. */
 const BATCH = 32;
 const LOCAL_BATCH = 8;
@@ -144,9 +150,9 @@ function inThread(): ModelRunner {
   return { run: async (items) => items.map(processItem), close: async () => {} };
 }
 
-function runnerFor(fileCount: number, jobs: number): ModelRunner {
+function runnerFor(fileCount: number, jobs: number, threshold: number): ModelRunner {
   const script = workerScript();
-  if (!script || jobs <= 1 || fileCount < WORKER_THRESHOLD) return inThread();
+  if (!script || jobs <= 1 || fileCount < threshold) return inThread();
   try {
     // This thread works too, so `jobs` threads in all.
     return new Pool(Math.min(jobs - 1, Math.ceil(fileCount / BATCH)), script);
@@ -230,7 +236,7 @@ export async function loadConfigModel(paths: string[], opts: ScanOptions = {}): 
 export async function modelDiscovered(discovery: Discovery, opts: ScanOptions = {}): Promise<ConfigModel> {
   const { root, files } = discovery;
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
-  const runner = runnerFor(files.length, jobs);
+  const runner = runnerFor(files.length, jobs, opts.workerThreshold ?? WORKER_THRESHOLD);
   const all: DiscoveredFile[] = [];
   const models: FileModel[] = [];
   const known = new Set(files.map((f) => f.absPath));

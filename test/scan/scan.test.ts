@@ -116,7 +116,7 @@ function scanWithDist(dir: string, opts: object): string {
     files['nix.conf'] = 'sandbox = false\n';
     const dir = tree(files);
     dirs.push(dir);
-    const workers = scanWithDist(dir, { jobs: 2 });
+    const workers = scanWithDist(dir, { jobs: 2, workerThreshold: 48 });
     const single = scanWithDist(dir, { jobs: 1 });
     expect(JSON.parse(workers).files).toHaveLength(122);
     expect(workers).toBe(single);
