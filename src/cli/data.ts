@@ -17,7 +17,7 @@ export const register: Register = (program, setExitCode) => {
     .option('--set <releases>', 'comma-separated YY.MM releases that are supported now, e.g. 26.05,26.11')
     .option('--as-of <date>', 'date of the list given with --set (default: today)')
     .option('--from <file>', 'read the list from a JSON file {"asOf": "YYYY-MM-DD", "releases": ["YY.MM", …]}')
-    .action((flags: BranchFlags) => {
+    .action(async (flags: BranchFlags) => {
       if (flags.set && flags.from) throw new UserError('use either --set or --from, not both');
       if (flags.set || flags.from) {
         const list = flags.from
@@ -26,7 +26,7 @@ export const register: Register = (program, setExitCode) => {
               JSON.stringify({ asOf: flags.asOf ?? new Date().toISOString().slice(0, 10), releases: flags.set!.split(',').map((s) => s.trim()).filter(Boolean) }),
               '--set',
             );
-        const file = saveBranchList(list);
+        const file = await saveBranchList(list);
         process.stdout.write(`supported nixpkgs releases as of ${list.asOf}: ${list.releases.join(', ')}\nwritten to ${file}\n`);
       } else {
         const list = loadBranchList();

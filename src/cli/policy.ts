@@ -2,9 +2,8 @@
  * `nixharden policy init` writes a commented starter trust policy;
  * `nixharden policy check` loads one (schema, keys, rules) and summarises it.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/fs.js';
 import { ExitCode, UserError } from '../core/errors.js';
 import { loadPolicy } from '../trust/policy.js';
 import type { Register } from './commands.js';
@@ -90,7 +89,10 @@ export const register: Register = (program, setExitCode) => {
     .option('--force', 'overwrite an existing file')
     .action(async (flags: InitFlags) => {
       const target = path.resolve(flags.output ?? DEFAULT_POLICY_FILE);
-      await writeNew(target, STARTER_POLICY, flags.force ?? false);
+      await writeFileAtomic(target, STARTER_POLICY, { exclusive: !flags.force }).catch((err: unknown) => {
+        if (err instanceof UserError && /already exists/.test(err.message)) throw new UserError('already exists; pass --force to overwrite', ExitCode.Usage, target);
+        throw err;
+      });
       process.stdout.write(`wrote ${target}\n`);
       setExitCode(ExitCode.Ok);
     });
@@ -108,25 +110,3 @@ export const register: Register = (program, setExitCode) => {
       setExitCode(ExitCode.Ok);
     });
 };
-
-/**
- * Writes atomically: a temp file beside the target, then link (which refuses
- * to replace an existing file) or, with --force, rename over it.
- */
-async function writeNew(target: string, text: string, force: boolean): Promise<void> {
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await fs.writeFile(tmp, text, { flag: 'wx' });
-  } catch (err) {
-    throw new UserError(`cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, ExitCode.Usage, target);
-  }
-  try {
-    if (force) await fs.rename(tmp, target);
-    else await fs.link(tmp, target);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'EEXIST' ? 'already exists; pass --force to overwrite' : `cannot write: ${code ?? String(err)}`, ExitCode.Usage, target);
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
-}

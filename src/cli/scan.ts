@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
 import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan.js';
 import { REPORT_FORMATS, renderReport, shouldColor, type ReportFormat } from '../report/index.js';
-import { writeFileAtomic } from '../report/write-atomic.js';
+import { writeFileAtomic } from '../core/fs.js';
 import { analyzePaths } from '../rules/analyze.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import type { ScanResult } from '../rules/result.js';
@@ -108,7 +108,7 @@ export const register: Register = (program, setExitCode) => {
 
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout);
       const report = renderReport(result, flags.format, { color });
-      if (flags.output) writeFileAtomic(flags.output, report);
+      if (flags.output) await writeFileAtomic(flags.output, report);
       else process.stdout.write(report);
       // A rule that could not run means the scan cannot vouch for the files: fail closed.
       const remaining = result.findings.filter((f) => f.fixStatus?.state !== 'applied');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import { writeFileAtomic } from '../report/write-atomic.js';
+import { writeFileAtomic } from '../core/fs.js';
 import { SUPPORTED_BRANCHES, type SupportedBranches } from './nixpkgs-branches.js';
 
 export const BRANCHES_FILE = 'nixpkgs-branches.json';
@@ -52,10 +52,10 @@ export function loadBranchList(env: NodeJS.ProcessEnv = process.env): SupportedB
   return user.asOf >= SUPPORTED_BRANCHES.asOf ? { ...user, source: file } : { ...SUPPORTED_BRANCHES, source: 'embedded' };
 }
 
-export function saveBranchList(list: SupportedBranches, env: NodeJS.ProcessEnv = process.env): string {
+export async function saveBranchList(list: SupportedBranches, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const dir = dataDir(env);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, BRANCHES_FILE);
-  writeFileAtomic(file, `${JSON.stringify(list, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(list, null, 2)}\n`);
   return file;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { applyEdits } from './apply.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../core/fs.js';
 import { unifiedDiff } from './diff.js';
 import type { TextEdit } from './types.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ExitCode, UserError } from '../core/errors.js';
 import { guardForFile } from '../edit/guards.js';
 import { planFileEdits, type FileEditResult } from '../edit/plan.js';
-import { writeFileAtomic } from '../edit/atomic-write.js';
+import { writeFileAtomic } from '../core/fs.js';
 import type { TextEdit } from '../edit/types.js';
 import { loadConfigModel } from '../scan/index.js';
 import { GitHubSource } from '../trust/sources/github.js';

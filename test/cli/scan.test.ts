@@ -96,7 +96,26 @@ describe('nixharden scan', () => {
     expect(fs.readdirSync(tmp).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     const bad = runCli(['scan', tmp, '--output', path.join(tmp, 'no', 'such', 'dir', 'r.txt')]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^nixharden: .*r\.txt: cannot write output \(directory does not exist\)\n$/);
+    expect(bad.stderr).toMatch(/^nixharden: .*r\.txt: cannot write: no such file or directory\n$/);
+  });
+
+  it('--output /dev/null writes through the device and leaves it a device (as root it was replaced once)', () => {
+    const r = runCli(['scan', tmp, '--output', '/dev/null']);
+    expect(r.status).toBe(1);
+    expect(fs.lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
+  it('--output through a symlink writes the target and keeps the link; a directory is refused', () => {
+    const target = path.join(tmp, 'real-report.json');
+    fs.writeFileSync(target, 'old');
+    const link = path.join(tmp, 'report-link.json');
+    fs.symlinkSync(target, link);
+    expect(runCli(['scan', tmp, '--format', 'json', '--output', link]).status).toBe(1);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(target, 'utf8')).version).toBe(1);
+    const dirOut = runCli(['scan', tmp, '--output', path.join(tmp, 'hosts')]);
+    expect(dirOut.status).toBe(2);
+    expect(dirOut.stderr).toMatch(/hosts: is a directory; give a file path\n$/);
   });
 
   it('honours inline suppressions: kept in JSON, not counted for the exit code', () => {

@@ -1,8 +1,9 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../src/core/errors.js';
-import { writeFileAtomic } from '../../src/edit/atomic-write.js';
+import { writeFileAtomic } from '../../src/core/fs.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'nh-atomic-'))));
@@ -57,7 +58,7 @@ describe('writeFileAtomic', () => {
     mkdirSync(path.join(target, 'child'), { recursive: true });
     const err = await writeFileAtomic(target, 'x').then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).toOneLine()).toMatch(new RegExp(`^${target}: cannot write`));
+    expect((err as UserError).toOneLine()).toBe(`${target}: is a directory; give a file path`);
     expect(listing()).toEqual(['is-a-dir']);
     expect(readdirSync(target)).toEqual(['child']);
   });
@@ -80,5 +81,81 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(f, 'fresh');
     expect(readFileSync(f, 'utf8')).toBe('fresh');
     expect(statSync(f).mode & 0o777).toBe(0o644);
+  });
+});
+
+describe('writeFileAtomic on special paths (a hostile or careless -o)', () => {
+  test('a character device is written through, never replaced by a regular file', async () => {
+    await writeFileAtomic('/dev/null', 'report\n');
+    const st = lstatSync('/dev/null');
+    expect(st.isCharacterDevice()).toBe(true);
+  });
+
+  test('a FIFO is written through and stays a FIFO', async () => {
+    const fifo = path.join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    await writeFileAtomic(fifo, 'through the pipe\n');
+    await done;
+    expect(got).toBe('through the pipe\n');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  test('a symlink to a file outside: the target gets the content, the link stays', async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'nh-outside-'));
+    try {
+      const target = path.join(outside, 'report.sarif');
+      writeFileSync(target, 'old');
+      const link = path.join(dir, 'out.sarif');
+      symlinkSync(target, link);
+      await writeFileAtomic(link, 'new');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(target, 'utf8')).toBe('new');
+      expect(readdirSync(outside)).toEqual(['report.sarif']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('a chain of links, the last one dangling, creates the final target', async () => {
+    symlinkSync('b', path.join(dir, 'a'));
+    symlinkSync('c.json', path.join(dir, 'b'));
+    await writeFileAtomic(path.join(dir, 'a'), '{}');
+    expect(readFileSync(path.join(dir, 'c.json'), 'utf8')).toBe('{}');
+    expect(lstatSync(path.join(dir, 'a')).isSymbolicLink()).toBe(true);
+  });
+
+  test('a symlink loop is refused with one line', async () => {
+    symlinkSync('y', path.join(dir, 'x'));
+    symlinkSync('x', path.join(dir, 'y'));
+    await expect(writeFileAtomic(path.join(dir, 'x'), 'z')).rejects.toThrow(/too many levels of symbolic links/);
+  });
+
+  test('a directory is refused and left untouched', async () => {
+    mkdirSync(path.join(dir, 'd'));
+    await expect(writeFileAtomic(path.join(dir, 'd'), 'x')).rejects.toThrow(/is a directory/);
+    expect(readdirSync(path.join(dir, 'd'))).toEqual([]);
+  });
+
+  test('a missing parent directory is one line naming the file', async () => {
+    const f = path.join(dir, 'missing', 'r.json');
+    const err = await writeFileAtomic(f, 'x').then(() => undefined, (e: unknown) => e);
+    expect((err as UserError).toOneLine()).toBe(`${f}: cannot write: no such file or directory`);
+  });
+
+  test('exclusive: refuses any existing path, a dangling link included, and creates a new file', async () => {
+    const f = path.join(dir, 'policy.toml');
+    writeFileSync(f, 'mine');
+    await expect(writeFileAtomic(f, 'x', { exclusive: true })).rejects.toThrow(/already exists/);
+    expect(readFileSync(f, 'utf8')).toBe('mine');
+    symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+    await expect(writeFileAtomic(path.join(dir, 'dangling'), 'x', { exclusive: true })).rejects.toThrow(/already exists/);
+    expect(listing()).toEqual(['dangling', 'policy.toml']);
+    await writeFileAtomic(path.join(dir, 'fresh.toml'), 'new', { exclusive: true });
+    expect(readFileSync(path.join(dir, 'fresh.toml'), 'utf8')).toBe('new');
+    expect(listing()).toEqual(['dangling', 'fresh.toml', 'policy.toml']);
   });
 });
