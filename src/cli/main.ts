@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
+import { escapeControl } from '../core/escape.js';
 import { commands } from './commands.js';
 
 /**
@@ -30,16 +31,16 @@ export function reportError(err: unknown): number {
     return ExitCode.Usage;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`nixharden: ${err.toOneLine()}\n`);
+    process.stderr.write(`nixharden: ${escapeControl(err.toOneLine())}\n`);
     return err.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.code === 'string' && 'path' in e) {
-    process.stderr.write(`nixharden: ${e.path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}\n`);
+    process.stderr.write(`nixharden: ${escapeControl(`${e.path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`)}\n`);
     return ExitCode.Usage;
   }
   // A bug: still one line by default; NIXHARDEN_DEBUG=1 shows the stack.
-  process.stderr.write(`nixharden: internal error: ${e?.message ?? String(err)}\n`);
+  process.stderr.write(`nixharden: internal error: ${escapeControl(e?.message ?? String(err))}\n`);
   if (process.env.NIXHARDEN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   return 3;
 }

@@ -1,3 +1,4 @@
+import { escapeControl } from '../core/escape.js';
 /** `nixharden pins PATH…`: list every pin of a configuration. */
 import { Option } from 'commander';
 import { loadConfigModel } from '../scan/index.js';
@@ -38,5 +39,5 @@ function renderPin(p: Pin, now: Date): string {
     p.mutable ? 'MUTABLE' : 'immutable',
     `age ${p.lastModified !== undefined ? formatAge(p.lastModified, now) : 'unknown'}`,
   ];
-  return `${p.file}:${p.line}: ${kindLabel(p)} ${p.name}: ${source}\n  ${facts.join(', ')}\n`;
+  return `${escapeControl(`${p.file}:${p.line}: ${kindLabel(p)} ${p.name}: ${source}`)}\n  ${escapeControl(facts.join(', '))}\n`;
 }

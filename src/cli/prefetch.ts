@@ -1,3 +1,4 @@
+import { parseCount, parseSize } from './flags.js';
 import { Option } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
 import { isStrongAlgorithm, parseHash } from '../pin/nar/hash.js';
@@ -78,16 +79,4 @@ function toText(r: PrefetchResult): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${`${k}:`.padEnd(8)}${v}\n`)
     .join('');
-}
-
-function parseSize(s: string): number {
-  const m = /^(\d+)([KMG]i?B?)?$/i.exec(s.trim());
-  if (!m) throw new UserError(`not a size: '${s}' (bytes, or a number with K, M or G)`);
-  const unit = (m[2] ?? '').toUpperCase()[0];
-  return Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1);
-}
-
-function parseCount(s: string): number {
-  if (!/^\d+$/.test(s)) throw new UserError(`not a count: '${s}'`);
-  return Number(s);
 }

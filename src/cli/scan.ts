@@ -1,9 +1,11 @@
+import { parseSize, positiveInt } from './flags.js';
 import fs from 'node:fs';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
 import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan.js';
 import { REPORT_FORMATS, renderReport, shouldColor, type ReportFormat } from '../report/index.js';
 import { writeFileAtomic } from '../core/fs.js';
+import { escapeControl } from '../core/escape.js';
 import { analyzePaths } from '../rules/analyze.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import type { ScanResult } from '../rules/result.js';
@@ -23,12 +25,7 @@ interface ScanFlags {
   /** `--fix` alone is true; `--fix X` is X, which may be a path commander took for the tier (see fixRequest). */
   fix?: string | true;
   diff?: boolean;
-}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
+  maxFileSize?: number;
 }
 
 /**
@@ -67,6 +64,7 @@ export const register: Register = (program, setExitCode) => {
     .option('--config <file>', 'use this config file instead of discovering .nixharden.toml')
     .option('--no-config', 'ignore any .nixharden.toml')
     .option('-j, --jobs <n>', 'worker threads for parsing (default: CPU count)', positiveInt)
+    .option('--max-file-size <bytes>', 'skip (and report) files larger than this; K, M, G suffixes (default 8M)', parseSize)
     .action(async (args: string[], flags: ScanFlags) => {
       const { mode: fixMode, paths } = fixRequest(flags.fix, args);
       // The argument is optional only so that `--fix DIR` can supply it; some path is still required.
@@ -79,10 +77,11 @@ export const register: Register = (program, setExitCode) => {
         defaultProfile: 'regular',
         ...(flags.staleDays ? { staleDays: flags.staleDays } : {}),
         jobs: flags.jobs,
+        ...(flags.maxFileSize ? { maxFileSize: flags.maxFileSize } : {}),
         toolVersion: VERSION,
       });
       // Expired ignores and similar notes are warnings on stderr in every format.
-      for (const n of result.notes) process.stderr.write(`nixharden: warning: ${n.where ? `${n.where}: ` : ''}${n.message}\n`);
+      for (const n of result.notes) process.stderr.write(`nixharden: warning: ${escapeControl(`${n.where ? `${n.where}: ` : ''}${n.message}`)}\n`);
       const ruleError = result.notes.some((n) => n.kind === 'rule-error');
 
       if (flags.diff || fixMode) {
@@ -94,8 +93,8 @@ export const register: Register = (program, setExitCode) => {
         }
         for (const { finding, status } of plan.fixed) {
           if (status.state === 'refused' || status.state === 'conflict')
-            process.stderr.write(`nixharden: fix not applied: ${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.reason}\n`);
-          else if (status.tier === 'unsafe') process.stderr.write(`nixharden: unsafe fix ${status.state === 'applied' ? 'applied' : 'planned'}: ${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.description}\n`);
+            process.stderr.write(`nixharden: fix not applied: ${escapeControl(`${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.reason}`)}\n`);
+          else if (status.tier === 'unsafe') process.stderr.write(`nixharden: unsafe fix ${status.state === 'applied' ? 'applied' : 'planned'}: ${escapeControl(`${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.description}`)}\n`);
         }
         result = withFixStatus(result, plan);
         if (flags.diff) {

@@ -4,8 +4,11 @@
  * `nix/sources.json` and npins' `npins/sources.json`. Directories are walked
  * honouring `.gitignore` files (the repository's ones above the walked
  * directory too); `.git`, `node_modules` and `result*` symlinks are skipped,
- * and so are symlinked directories (no cycles, no /nix/store). The order is
- * deterministic: sorted by path relative to the root.
+ * and so are symlinked directories (no cycles, no /nix/store). A file whose real
+ * path lies outside the scanned roots (a symlink out of the tree) is never read:
+ * it is listed as skipped, so a hostile tree cannot make a report print a host
+ * file or make `--fix` write to one. The order is deterministic: sorted by path
+ * relative to the root.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,10 +26,29 @@ export interface DiscoveredFile {
   explicit: boolean;
 }
 
+/** A file or directory the scan did not read, and why; reports list every one. */
+export interface SkippedFile {
+  /** As shown to users (relative to the scan root). */
+  file: string;
+  reason: 'outside-roots' | 'too-large' | 'encrypted' | 'binary';
+  message: string;
+}
+
+/** A directory found while walking that could not be listed: the scan cannot vouch for it. */
+export interface UnreadableDir {
+  absPath: string;
+  file: string;
+  error: string;
+}
+
 export interface Discovery {
   /** Absolute scan root: the given directory, a given file's directory, or the common ancestor of several paths. */
   root: string;
   files: DiscoveredFile[];
+  skipped: SkippedFile[];
+  unreadableDirs: UnreadableDir[];
+  /** Real paths of the scanned roots: nothing outside them is read (imports included). */
+  realRoots: string[];
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.direnv', '.jj', '.hg', '.svn']);
@@ -107,36 +129,65 @@ function isIgnored(layers: IgnoreLayer[], absPath: string, isDir: boolean): bool
   return ignored;
 }
 
-function walk(dir: string, layers: IgnoreLayer[], out: string[]): void {
+/** Whether the real path `p` lies inside one of the real roots. */
+export function insideRoots(realRoots: readonly string[], p: string): boolean {
+  return realRoots.some((root) => {
+    const rel = path.relative(root, p);
+    return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+  });
+}
+
+/** The real path, or undefined for a dangling link or a path we may not resolve. */
+export function realPathOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+interface WalkState {
+  realRoots: string[];
+  found: string[];
+  outside: string[];
+  unreadable: { abs: string; error: string }[];
+}
+
+function walk(dir: string, layers: IgnoreLayer[], st: WalkState): void {
   const own = readGitignore(dir);
   const here = own ? [...layers, own] : layers;
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // an unreadable directory found while walking holds nothing we can scan
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    st.unreadable.push({ abs: dir, error: code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (err as Error).message) });
+    return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const abs = path.join(dir, e.name);
     if (e.isSymbolicLink()) {
       if (/^result(-|$)/.test(e.name)) continue;
-      let st: fs.Stats;
+      let target: fs.Stats;
       try {
-        st = fs.statSync(abs);
+        target = fs.statSync(abs);
       } catch {
         continue; // dangling
       }
-      if (!st.isFile()) continue; // symlinked directories are not followed
-      if (kindWhenWalking(abs) && !isIgnored(here, abs, false)) out.push(abs);
+      if (!target.isFile()) continue; // symlinked directories are not followed
+      if (!kindWhenWalking(abs) || isIgnored(here, abs, false)) continue;
+      const real = realPathOrUndefined(abs);
+      if (real && insideRoots(st.realRoots, real)) st.found.push(abs);
+      else st.outside.push(abs);
       continue;
     }
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       if (isIgnored(here, abs, true)) continue;
-      walk(abs, here, out);
+      walk(abs, here, st);
     } else if (e.isFile()) {
-      if (kindWhenWalking(abs) && !isIgnored(here, abs, false)) out.push(abs);
+      if (kindWhenWalking(abs) && !isIgnored(here, abs, false)) st.found.push(abs);
     }
   }
 }
@@ -159,21 +210,33 @@ export function discover(paths: string[], opts: { root?: string } = {}): Discove
     given.push({ abs, isDir: st.isDirectory(), shown: p });
   }
   const root = opts.root ? path.resolve(opts.root) : commonAncestor(given.map((g) => (g.isDir ? g.abs : path.dirname(g.abs))));
+  // A named file's root is its directory: naming `x.nix` does not vouch for where a link there points.
+  const realRoots = given.map((g) => realPathOrUndefined(g.isDir ? g.abs : path.dirname(g.abs))).filter((r): r is string => !!r);
 
   const seen = new Map<string, DiscoveredFile>();
+  const state: WalkState = { realRoots, found: [], outside: [], unreadable: [] };
   for (const g of given) {
     if (g.isDir) {
-      const found: string[] = [];
-      walk(g.abs, ancestorLayers(g.abs), found);
-      for (const abs of found) {
+      state.found = [];
+      walk(g.abs, ancestorLayers(g.abs), state);
+      for (const abs of state.found) {
         if (!seen.has(abs)) seen.set(abs, { absPath: abs, file: toDisplayPath(root, abs), kind: kindWhenWalking(abs)!, explicit: false });
       }
     } else {
       const kind = kindOfPath(g.abs);
       if (!kind) throw new UserError('not a file nixharden scans (*.nix, flake.lock, nix.conf, sources.json)', ExitCode.Usage, g.shown);
-      seen.set(g.abs, { absPath: g.abs, file: toDisplayPath(root, g.abs), kind, explicit: true });
+      const real = realPathOrUndefined(g.abs);
+      if (!real || !insideRoots(realRoots, real)) state.outside.push(g.abs);
+      else seen.set(g.abs, { absPath: g.abs, file: toDisplayPath(root, g.abs), kind, explicit: true });
     }
   }
-  const files = [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { root, files };
+  const byFile = (a: { file: string }, b: { file: string }): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  const files = [...seen.values()].sort(byFile);
+  const skipped = [...new Set(state.outside)]
+    .map((abs): SkippedFile => ({ file: toDisplayPath(root, abs), reason: 'outside-roots', message: OUTSIDE_MESSAGE }))
+    .sort(byFile);
+  const unreadableDirs = state.unreadable.map((u) => ({ absPath: u.abs, file: toDisplayPath(root, u.abs), error: u.error })).sort(byFile);
+  return { root, files, skipped, unreadableDirs, realRoots };
 }
+
+export const OUTSIDE_MESSAGE = 'not read: a symlink to a file outside the scanned tree';

@@ -1,3 +1,4 @@
+import type { SkippedFile } from '../discover/index.js';
 /**
  * The static configuration model: facts extracted from Nix files, nix.conf,
  * flake.lock and niv/npins sources.json WITHOUT evaluating anything. Every fact
@@ -187,10 +188,14 @@ export interface FileModel {
   flakeLockFile?: string;
   /** For a flake.lock: the `file` of the flake.nix beside it, when that was scanned too. */
   flakeNixFile?: string;
+  /** Set when the file (or directory) could not be read at all; parseProblems says so too. */
+  readError?: string;
 }
 
 /** The whole scanned configuration: every file, with flake.nix/flake.lock pairs linked. */
 export interface ConfigModel {
   root: string;
   files: FileModel[];
+  /** Files not read on purpose (outside the roots, too large, encrypted, binary); reports list them. */
+  skipped: SkippedFile[];
 }

@@ -74,10 +74,8 @@ export function plural(n: number, word: string): string {
  * could hide or fake output. Code lines get U+FFFD (one column, so carets still line
  * up); messages get a visible escape.
  */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_CODE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 export function safeCodeLine(s: string): string {
-  return s.replace(UNSAFE, '\ufffd');
+  return s.replace(UNSAFE_IN_CODE, '\ufffd');
 }
-export function safeMessage(s: string): string {
-  return s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { escapeControl as safeMessage } from '../core/escape.js';

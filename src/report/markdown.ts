@@ -8,6 +8,11 @@ function cell(s: string): string {
   return safeMessage(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 }
 
+/** A table cell in a code span: backslashes are literal there, pipes still end the cell. */
+function codeCell(s: string): string {
+  return `\`${safeMessage(s).replace(/\|/g, '\\|').replace(/`/g, "'")}\``;
+}
+
 /** What `--fix` did, or that a fix exists (PR readers decide whether to run it). */
 function fixNote(f: Finding): string {
   const s = f.fixStatus;
@@ -27,7 +32,7 @@ function table(findings: readonly Finding[], withReason: boolean): string[] {
       const cols = [
         `**${f.severity}**`,
         `[${f.ruleId}](${docsUrl(f.ruleId)}) ${cell(f.slug)}`,
-        `\`${cell(`${f.span.file}:${f.span.startLine}:${f.span.startColumn}`).replace(/`/g, "'")}\``,
+        codeCell(`${f.span.file}:${f.span.startLine}:${f.span.startColumn}`),
         cell(f.message + fixNote(f)),
       ];
       if (withReason) cols.push(cell(`${f.suppressed?.by ?? ''}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}`));

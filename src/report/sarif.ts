@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { docsUrl } from '../rules/meta.js';
 import type { ScanResult } from '../rules/result.js';
+import type { Span } from '../core/span.js';
 import type { Finding, RuleMeta, Severity } from '../rules/types.js';
 import { fingerprints, repoRelative, Sources } from './common.js';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-help.js';
@@ -115,9 +116,26 @@ export function renderSarif(result: ScanResult): string {
         },
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(result.root.endsWith('/') ? result.root : `${result.root}/`).href } },
         results: all.map((f, i) => toResult(f, fps[i]!)),
+        // Skipped files, expired ignores and rule errors: what the run could not vouch for.
+        invocations: [
+          {
+            executionSuccessful: !result.notes.some((n) => n.kind === 'rule-error'),
+            toolExecutionNotifications: result.notes.map((n) => ({
+              level: n.kind === 'rule-error' ? 'error' : n.kind === 'skipped' ? 'note' : 'warning',
+              message: { text: n.message },
+              descriptor: { id: n.kind },
+              ...(n.kind === 'skipped' && n.where ? { locations: [{ physicalLocation: { artifactLocation: physical(unitSpan(n.where)).artifactLocation } }] } : {}),
+            })),
+          },
+        ],
         columnKind: 'utf16CodeUnits',
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** A span that only names a file (notes have no position). */
+function unitSpan(file: string): Span {
+  return { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1, startOffset: 0, endOffset: 0 };
 }

@@ -18,6 +18,8 @@ export interface AnalyzeOptions {
   /** `--min-severity`; overrides the config file's scan.minSeverity. */
   minSeverity?: Severity;
   jobs?: number;
+  /** Skip files larger than this (bytes); default in scan/. */
+  maxFileSize?: number;
   /** Scan root for relative paths; default: the enclosing git root of the first path. */
   root?: string;
   /** Injected clock for `until` dates and age checks. */
@@ -69,7 +71,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): 
   const metas = rules.map((r) => r.meta);
   const config: NixhardenConfig = loadConfig({ explicit: opts.configFile, none: opts.noConfig, start: paths[0]! }, metas);
   const root = path.resolve(opts.root ?? defaultRoot(paths[0]!));
-  const model = await loadConfigModel(paths, { jobs: opts.jobs, root });
+  const model = await loadConfigModel(paths, { jobs: opts.jobs, root, ...(opts.maxFileSize ? { maxFileSize: opts.maxFileSize } : {}) });
   const options: RuleOptions = {
     officialSubstituters: config.options.officialSubstituters ?? DEFAULT_OPTIONS.officialSubstituters,
     officialKeys: config.options.officialKeys ?? DEFAULT_OPTIONS.officialKeys,
@@ -90,7 +92,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): 
     findings: engine.findings,
     suppressed: engine.suppressed,
     belowThreshold: engine.belowThreshold,
-    notes: engine.notes,
+    notes: [...engine.notes, ...model.skipped.map((s) => ({ kind: 'skipped' as const, where: s.file, message: s.message }))],
     selection,
     ...(config.file ? { configFile: config.file } : {}),
   };

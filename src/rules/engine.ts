@@ -24,7 +24,7 @@ export interface Selection {
 }
 
 export interface Note {
-  kind: 'expired-ignore' | 'rule-error';
+  kind: 'expired-ignore' | 'rule-error' | 'skipped';
   message: string;
   where?: string;
 }

@@ -8,11 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, UserError } from '../core/errors.js';
-import { discover, kindWhenWalking, toDisplayPath, type DiscoveredFile, type Discovery } from '../discover/index.js';
+import { discover, insideRoots, kindWhenWalking, OUTSIDE_MESSAGE, realPathOrUndefined, toDisplayPath, type DiscoveredFile, type Discovery, type SkippedFile } from '../discover/index.js';
 import { kindOfPath } from '../discover/kind.js';
 import type { ConfigModel, FileModel } from '../model/types.js';
 import { decodeModels } from './model-codec.js';
-import { processItem, type WorkItem, type WorkResult } from './model-file.js';
+import { DEFAULT_MAX_FILE_SIZE, processItem, type WorkItem, type WorkResult } from './model-file.js';
+
+export { DEFAULT_MAX_FILE_SIZE };
 import type { WorkerReply } from './worker.js';
 
 export interface ScanOptions {
@@ -27,7 +29,10 @@ export interface ScanOptions {
   verifySyntax?: boolean;
   /** Use worker threads only from this many files on (default WORKER_THRESHOLD). */
   workerThreshold?: number;
+  /** Skip (and report) files larger than this many bytes (default DEFAULT_MAX_FILE_SIZE). */
+  maxFileSize?: number;
 }
+
 
 /**
  * Below this many files, starting workers costs more than it saves: measured on
@@ -114,8 +119,7 @@ class Pool {
           const more = feed(w);
           const models = decodeModels(reply.models);
           reply.meta.forEach((m, k) => {
-            const r: WorkResult = { index: m.index };
-            if (m.readError !== undefined) r.readError = m.readError;
+            const r: WorkResult = { ...m };
             const model = models[k];
             if (model) r.model = model;
             results.push(r);
@@ -161,8 +165,9 @@ function runnerFor(fileCount: number, jobs: number, threshold: number): ModelRun
   }
 }
 
-function problemModel(d: DiscoveredFile, message: string): FileModel {
+function problemModel(d: DiscoveredFile, message: string, readError: string): FileModel {
   return {
+    readError,
     file: d.file,
     absPath: d.absPath,
     kind: d.kind,
@@ -182,8 +187,11 @@ function isUnder(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Files that the scanned Nix files import (`imports = [ ./x.nix ]`, `import ./y`), inside the root, not yet scanned. */
-function importedFiles(models: FileModel[], root: string, known: Set<string>): DiscoveredFile[] {
+/**
+ * Files that the scanned Nix files import (`imports = [ ./x.nix ]`, `import ./y`), inside the root, not yet scanned.
+ * An import whose real path leaves the scanned roots is never read (it goes to `outside`).
+ */
+function importedFiles(models: FileModel[], root: string, realRoots: string[], known: Set<string>, outside: SkippedFile[]): DiscoveredFile[] {
   const out: DiscoveredFile[] = [];
   for (const m of models) {
     for (const ref of m.imports) {
@@ -199,9 +207,14 @@ function importedFiles(models: FileModel[], root: string, known: Set<string>): D
         continue;
       }
       if (known.has(target) || !isUnder(root, target)) continue;
+      known.add(target);
+      const real = realPathOrUndefined(target);
+      if (!real || !insideRoots(realRoots, real)) {
+        outside.push({ file: toDisplayPath(root, target), reason: 'outside-roots', message: OUTSIDE_MESSAGE });
+        continue;
+      }
       const kind = m.kind === 'nix.conf' ? 'nix.conf' : (kindWhenWalking(target) ?? kindOfPath(target) ?? (m.kind === 'nix' ? 'nix' : undefined));
       if (!kind) continue;
-      known.add(target);
       out.push({ absPath: target, file: toDisplayPath(root, target), kind, explicit: false });
     }
   }
@@ -235,33 +248,46 @@ export async function loadConfigModel(paths: string[], opts: ScanOptions = {}): 
 /** The pipeline after discovery: read, parse and model the files (and what they import). */
 export async function modelDiscovered(discovery: Discovery, opts: ScanOptions = {}): Promise<ConfigModel> {
   const { root, files } = discovery;
+  const realRoots = discovery.realRoots.length ? discovery.realRoots : [root];
+  const skipped: SkippedFile[] = [...discovery.skipped];
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   const runner = runnerFor(files.length, jobs, opts.workerThreshold ?? WORKER_THRESHOLD);
   const all: DiscoveredFile[] = [];
-  const models: FileModel[] = [];
+  // A directory we could not list is a read problem on that directory, like an unreadable file.
+  const models: FileModel[] = discovery.unreadableDirs.map((u) =>
+    problemModel({ absPath: u.absPath, file: u.file, kind: 'nix', explicit: false }, `cannot read directory: ${u.error}`, u.error),
+  );
   const known = new Set(files.map((f) => f.absPath));
   try {
     let pending = files;
     while (pending.length) {
       const base = all.length;
       all.push(...pending);
-      const items: WorkItem[] = pending.map((d, i) => ({ index: base + i, absPath: d.absPath, file: d.file, kind: d.kind, verifySyntax: opts.verifySyntax }));
+      const items: WorkItem[] = pending.map((d, i) => ({ index: base + i, absPath: d.absPath, file: d.file, kind: d.kind, verifySyntax: opts.verifySyntax, maxFileSize }));
       const results = await runner.run(items);
       const batch: FileModel[] = [];
       for (const r of results) {
         const d = all[r.index]!;
         if (r.readError !== undefined) {
           if (d.explicit) throw new UserError(r.readError === 'no such file or directory' ? r.readError : `cannot read: ${r.readError}`, ExitCode.Usage, d.file);
-          batch.push(problemModel(d, `cannot read file: ${r.readError}`));
-        } else if (r.model) batch.push(r.model);
+          batch.push(problemModel(d, `cannot read file: ${r.readError}`, r.readError));
+        } else if (r.skipped) skipped.push({ file: d.file, ...r.skipped });
+        else if (r.model) batch.push(r.model);
       }
       models.push(...batch);
-      pending = importedFiles(batch, root, known);
+      pending = importedFiles(batch, root, realRoots, known, skipped);
     }
   } finally {
     await runner.close();
   }
+  if (models.length > 0 && models.every((m) => m.readError !== undefined)) {
+    // Nothing could be read: a pass here would vouch for files nobody looked at.
+    const first = models[0]!;
+    throw new UserError(`nothing could be read (${first.readError}${models.length > 1 ? `, and ${models.length - 1} more` : ''})`, ExitCode.Usage, first.file);
+  }
   models.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   linkFlakes(models);
-  return { root, files: models };
+  return { root, files: models, skipped };
 }

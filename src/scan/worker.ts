@@ -6,11 +6,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { encodeModels } from './model-codec.js';
-import { processItem, type WorkItem } from './model-file.js';
+import { processItem, type WorkItem, type WorkResult } from './model-file.js';
 
 export interface WorkerReply {
   /** Per item: its index and read error, if any. */
-  meta: { index: number; readError?: string }[];
+  meta: Omit<WorkResult, 'model'>[];
   models: ReturnType<typeof encodeModels>;
 }
 
@@ -19,7 +19,7 @@ if (parentPort) {
   port.on('message', (batch: WorkItem[]) => {
     const results = batch.map(processItem);
     const reply: WorkerReply = {
-      meta: results.map((r) => (r.readError === undefined ? { index: r.index } : { index: r.index, readError: r.readError })),
+      meta: results.map(({ model: _model, ...meta }) => meta),
       models: encodeModels(results.map((r) => r.model)),
     };
     port.postMessage(reply, [reply.models.nums.buffer as ArrayBuffer]);

@@ -8,25 +8,30 @@ import { verifyOpenPgpSignatures } from './openpgp.js';
 import { verifySshSignature } from './ssh-verify.js';
 import type { GitObject, SignatureVerdict, VerifyOptions } from './types.js';
 
-/** One verdict per signature found (empty: the object is unsigned). Never throws on bad signatures. */
+/**
+ * One verdict per signature in the header git itself checks (empty: unsigned, as git
+ * sees it). A signature under the other hash's header (`gpgsig-sha256` in a SHA-1
+ * repository, `gpgsig` in a SHA-256 one) is not counted: git ignores it, and a verdict
+ * that git would not give is not one we may give. Never throws on bad signatures.
+ */
 export async function verifyObject(obj: GitObject, keys: KeySet, opts: VerifyOptions = {}): Promise<SignatureVerdict[]> {
   const out: SignatureVerdict[] = [];
+  const primary = primarySignatureHeader(obj);
   for (const s of obj.signatures) {
+    if (s.header !== primary) continue;
     for (const v of await verifyOne(s.armored, obj, keys, opts)) out.push({ ...v, header: s.header });
   }
   return out;
 }
 
 /**
- * A single verdict for the object: a verified signature if any (every signature
- * header covers the same payload), else the verdict for the header git itself
- * checks, else `unsigned`.
+ * A single verdict for the object: a verified signature in the header git checks
+ * if any, else that header's first verdict, else `unsigned`.
  */
 export async function verifyObjectSummary(obj: GitObject, keys: KeySet, opts: VerifyOptions = {}): Promise<SignatureVerdict> {
   const verdicts = await verifyObject(obj, keys, opts);
   if (verdicts.length === 0) return { verified: false, reason: 'unsigned', detail: `${obj.type} has no signature`, format: 'unknown' };
-  const primary = primarySignatureHeader(obj);
-  return verdicts.find((v) => v.verified) ?? verdicts.find((v) => v.header === primary) ?? verdicts[0]!;
+  return verdicts.find((v) => v.verified) ?? verdicts[0]!;
 }
 
 async function verifyOne(armored: string, obj: GitObject, keys: KeySet, opts: VerifyOptions): Promise<SignatureVerdict[]> {

@@ -14,6 +14,7 @@ function model(files: Record<string, string>): ConfigModel {
     files: Object.entries(files).map(([file, text]) =>
       buildFileModel({ file, absPath: `/repo/${file}`, text, kind: file.endsWith('nix.conf') ? 'nix.conf' : 'nix' }),
     ),
+    skipped: [],
   };
 }
 

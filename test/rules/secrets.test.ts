@@ -17,7 +17,7 @@ describe('NH015 recognises real binary cache keys (oracle: nix-store --generate-
       const pub = fs.readFileSync(pk, 'utf8').trim();
       const text = `{\n  nix.settings.trusted-public-keys = [ "${pub}" ];\n  services.harmonia.signKey = "${secret}";\n}\n`;
       const file = buildFileModel({ file: 'k.nix', absPath: path.join(dir, 'k.nix'), text, kind: 'nix' });
-      const found = check(file, { model: { root: dir, files: [file] }, options: { ...DEFAULT_OPTIONS, now: new Date() } });
+      const found = check(file, { model: { root: dir, files: [file], skipped: [] }, options: { ...DEFAULT_OPTIONS, now: new Date() } });
       expect(found.map((f) => [f.span.startLine, text.slice(f.span.startOffset, f.span.endOffset)])).toEqual([[3, secret]]);
     }
     fs.rmSync(dir, { recursive: true });

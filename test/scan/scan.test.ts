@@ -73,12 +73,12 @@ describe('loadConfigModel', () => {
     const dir = tree({ 'a.nix': '{ }' });
     dirs.push(dir);
     const gone = { absPath: path.join(dir, 'gone.nix'), file: 'gone.nix', kind: 'nix' as const };
-    const walked = await modelDiscovered({ root: dir, files: [{ ...gone, explicit: false }, { absPath: path.join(dir, 'a.nix'), file: 'a.nix', kind: 'nix', explicit: false }] }, { jobs: 1 });
+    const walked = await modelDiscovered({ ...noExtras(dir), files: [{ ...gone, explicit: false }, { absPath: path.join(dir, 'a.nix'), file: 'a.nix', kind: 'nix', explicit: false }] }, { jobs: 1 });
     expect(walked.files.map((f) => [f.file, f.parseProblems.map((p) => p.message)])).toEqual([
       ['a.nix', []],
       ['gone.nix', ['cannot read file: no such file or directory']],
     ]);
-    await expect(modelDiscovered({ root: dir, files: [{ ...gone, explicit: true }] }, { jobs: 1 })).rejects.toThrow(UserError);
+    await expect(modelDiscovered({ ...noExtras(dir), files: [{ ...gone, explicit: true }] }, { jobs: 1 })).rejects.toThrow(UserError);
   });
 
   it('rejects a missing path', async () => {
@@ -122,3 +122,8 @@ function scanWithDist(dir: string, opts: object): string {
     expect(workers).toBe(single);
   });
 });
+
+/** A discovery of hand-picked files: nothing skipped, the directory as the only root. */
+function noExtras(dir: string) {
+  return { root: dir, skipped: [], unreadableDirs: [], realRoots: [fs.realpathSync(dir)] };
+}

@@ -240,8 +240,7 @@ async function readAndVerify(source: CommitSource, oids: string[], v: Verifier, 
 
 /** The verdicts git itself would look at: those of the object's primary signature header. */
 function primaryVerdicts(verdicts: SignatureVerdict[], header: string | undefined): SignatureVerdict[] {
-  const own = verdicts.filter((v) => v.header === undefined || v.header === header);
-  return own.length ? own : verdicts;
+  return verdicts.filter((v) => v.header === undefined || v.header === header);
 }
 
 function describe(v: SignatureVerdict | undefined): Pick<CommitReport, 'signer' | 'key' | 'algorithm' | 'signedAt'> {

@@ -135,6 +135,9 @@ beforeAll(() => {
   add('ssh namespace "file" by trusted key', repo.writeObject(withSignatureHeader(plain, sshSign(sk.ed25519!, plain, 'file'))));
   add('ssh namespace "git" by trusted key, sha256 hash', repo.writeObject(withSignatureHeader(plain, sshSign(sk.ed25519!, plain, 'git', 'sha256'))));
   add('gpg detached signature spliced by hand', repo.writeObject(withSignatureHeader(plain, signer.detachSign(gk.rsa4096!, plain))));
+  // A good signature in the other hash's header: a SHA-1 repository checks only gpgsig, so git says unsigned.
+  add('sha1 repo, valid gpg signature under gpgsig-sha256 only', repo.writeObject(withSignatureHeader(plain, signer.detachSign(gk.ed25519!, plain), 'gpgsig-sha256')));
+  add('sha1 repo, valid ssh signature under gpgsig-sha256 only', repo.writeObject(withSignatureHeader(plain, sshSign(sk.ed25519!, plain, 'git'), 'gpgsig-sha256')));
 
   // A sha256 repository: the signature header is gpgsig-sha256.
   const repo256 = lab.repo('sha256');
