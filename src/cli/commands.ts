@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Register } from './types.js';
 import { register as registerPrefetch } from './prefetch.js';
 import { register as registerVerifyCommit } from './verify-commit.js';
 import { register as registerPolicy } from './policy.js';
@@ -9,12 +9,7 @@ import { register as registerPins } from './pins.js';
 import { register as registerPin } from './pin.js';
 import { register as registerData } from './data.js';
 
-/**
- * Each command file exports a `register(program, setExitCode)`; list it here.
- * setExitCode lets a command report findings (1) without throwing.
- */
-export type Register = (program: Command, setExitCode: (code: number) => void) => void;
-
+/** Each command file exports a `register(program, setExitCode)` (cli/types.ts); list it here. */
 export const commands: Register[] = [
   registerPrefetch,
   registerVerifyCommit,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { loadBranchList, parseBranchList, saveBranchList } from '../data/branch-store.js';
-import type { Register } from './commands.js';
+import type { Register } from './types.js';
 
 interface BranchFlags {
   set?: string;

@@ -2,7 +2,7 @@ import { UserError } from '../core/errors.js';
 import { ruleHelpText } from '../report/rule-help.js';
 import { findRule } from '../rules/meta.js';
 import { loadRules } from '../rules/registry.js';
-import type { Register } from './commands.js';
+import type { Register } from './types.js';
 
 export const register: Register = (program) => {
   program

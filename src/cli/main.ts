@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
 import { escapeControl } from '../core/escape.js';
 import { commands } from './commands.js';
+import { VERSION } from '../core/version.js';
 
 /**
  * Entry point: wires commander and turns errors into one line and an exit code.
@@ -45,5 +46,4 @@ export function reportError(err: unknown): number {
   return 3;
 }
 
-export const VERSION = '0.1.0';
 

@@ -12,7 +12,7 @@ import { DEFAULT_BRANCH_TTL_SECONDS } from '../pin/github-history.js';
 import { DEFAULT_LIMIT } from '../pin/select-commit.js';
 import { loadPolicy } from '../trust/policy.js';
 import { defaultCacheDir } from '../trust/sources/cache.js';
-import type { Register } from './commands.js';
+import type { Register } from './types.js';
 
 interface Flags {
   policy?: string;

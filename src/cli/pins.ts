@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { loadConfigModel } from '../scan/index.js';
 import { formatAge, listPins, pinToJson } from '../pin/list.js';
 import type { Pin } from '../pin/types.js';
-import type { Register } from './commands.js';
+import type { Register } from './types.js';
 
 export const register: Register = (program) => {
   program

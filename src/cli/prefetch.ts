@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
 import { isStrongAlgorithm, parseHash } from '../pin/nar/hash.js';
 import { prefetch, type PrefetchResult } from '../pin/nar/prefetch.js';
-import type { Register } from './commands.js';
+import type { Register } from './types.js';
 
 interface PrefetchFlags {
   unpack?: boolean;

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { docsPath, docsUrl } from '../rules/meta.js';
 import { loadRules } from '../rules/registry.js';
-import type { Register } from './commands.js';
+import type { Register } from './types.js';
 
 export const register: Register = (program) => {
   program

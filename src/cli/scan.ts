@@ -10,8 +10,8 @@ import { analyzePaths } from '../rules/analyze.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import type { ScanResult } from '../rules/result.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
-import type { Register } from './commands.js';
-import { VERSION } from './main.js';
+import type { Register } from './types.js';
+import { VERSION } from '../core/version.js';
 
 interface ScanFlags {
   format: ReportFormat;

@@ -9,7 +9,7 @@ import { defaultCacheDir } from '../trust/sources/cache.js';
 import { GitHubSource } from '../trust/sources/github.js';
 import { LocalGitSource } from '../trust/sources/local-git.js';
 import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/sources/verify-commits.js';
-import type { Register } from './commands.js';
+import type { Register } from './types.js';
 
 interface Flags {
   repo?: string;
