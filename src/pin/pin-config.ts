@@ -9,7 +9,7 @@ import { ExitCode, UserError } from '../core/errors.js';
 import { guardForFile } from '../edit/guards.js';
 import { planFileEdits, type FileEditResult } from '../edit/plan.js';
 import { writeFileAtomic } from '../core/fs.js';
-import type { TextEdit } from '../edit/types.js';
+import type { TextEdit } from '../core/text-edit.js';
 import { loadConfigModel } from '../scan/index.js';
 import { GitHubSource } from '../sources/github.js';
 import { LocalGitSource } from '../sources/local-git.js';

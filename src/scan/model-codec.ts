@@ -12,23 +12,8 @@
  * and the numbers travel in one transferable Float64Array.
  */
 import type { Span } from '../core/span.js';
-import type {
-  Assignment,
-  ChannelLookup,
-  FetchCall,
-  FetcherName,
-  FileModel,
-  FlakeInput,
-  ImportRef,
-  LockNode,
-  ParseProblem,
-  Setting,
-  SettingOrigin,
-  SourceKind,
-  SourcesEntry,
-  StaticValue,
-  Wrapper,
-} from '../model/types.js';
+import type { Assignment, ChannelLookup, FetchCall, FetcherName, FileModel, FlakeInput, ImportRef, LockNode, ParseProblem, Setting, SettingOrigin, SourcesEntry, StaticValue, Wrapper } from '../model/types.js';
+import type { SourceKind } from '../discover/kind.js';
 
 export interface EncodedModels {
   nums: Float64Array;

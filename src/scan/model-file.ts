@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import { unscannableContent } from '../discover/sniff.js';
 import type { SkippedFile } from '../discover/index.js';
 import { buildFileModel } from '../model/index.js';
-import type { FileModel, SourceKind } from '../model/types.js';
+import type { FileModel } from '../model/types.js';
+import type { SourceKind } from '../discover/kind.js';
 
 export interface WorkItem {
   index: number;
