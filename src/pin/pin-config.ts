@@ -10,7 +10,7 @@ import { guardForFile } from '../edit/guards.js';
 import { planFileEdits, type FileEditResult } from '../edit/plan.js';
 import { writeFileAtomic } from '../core/fs.js';
 import type { TextEdit } from '../core/text-edit.js';
-import { loadConfigModel } from '../scan/index.js';
+import { loadConfigModel } from '../model/load/index.js';
 import { GitHubSource } from '../sources/github.js';
 import { LocalGitSource } from '../sources/local-git.js';
 import type { RangeCapable } from '../trust/verify-commits/pipeline.js';
