@@ -1,22 +1,17 @@
+/**
+ * The http→https (and git://→git+https://) fix for URLs written in Nix files, extended to
+ * flake.lock so the lock still matches flake.nix. Shared by NH012 and NH023.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { TextEdit } from '../../core/text-edit.js';
 import { replaceJsonValue } from '../../edit/json-edits.js';
-import type { Fix, TextEdit } from '../../core/text-edit.js';
 import type { ConfigModel, FileModel } from '../../model/types.js';
-import type { RawFinding, RuleCheck } from '../types.js';
 import { httpsUpgrade } from './https-hosts.js';
-import { pinSites } from './pin-sites.js';
-import { isLoopbackUrl } from './util.js';
-
-/** git:// carries no integrity or authentication. Plain http(s) variants are NH012's. */
-function insecureScheme(url: string): string | undefined {
-  const m = /^(git):\/\//i.exec(url.trim());
-  if (!m || isLoopbackUrl(url.trim())) return undefined;
-  return m[1]!.toLowerCase();
-}
+import type { FixProposal } from '../types.js';
 
 /** The scheme-upgrade fix for a flake input, extended to its flake.lock entry; shared with NH012. */
-export function inputUpgradeFix(file: FileModel, model: ConfigModel, inputName: string, url: string, span: { startOffset: number; endOffset: number }): Fix | undefined {
+export function inputUpgradeFix(file: FileModel, model: ConfigModel, inputName: string, url: string, span: { startOffset: number; endOffset: number }): FixProposal | undefined {
   const fix = upgradeFix(file, url, span);
   if (!fix) return undefined;
   const inLock = lockEdits(file, model, inputName);
@@ -25,7 +20,7 @@ export function inputUpgradeFix(file: FileModel, model: ConfigModel, inputName: 
 }
 
 /** The scheme-upgrade fix, when the URL is written literally inside the span and its host serves https. */
-export function upgradeFix(file: FileModel, url: string, span: { startOffset: number; endOffset: number }): Fix | undefined {
+export function upgradeFix(file: FileModel, url: string, span: { startOffset: number; endOffset: number }): FixProposal | undefined {
   const upgraded = httpsUpgrade(url);
   if (!upgraded) return undefined;
   const text = file.text.slice(span.startOffset, span.endOffset);
@@ -33,7 +28,6 @@ export function upgradeFix(file: FileModel, url: string, span: { startOffset: nu
   if (at < 0 || text.indexOf(url, at + 1) >= 0) return undefined;
   const start = span.startOffset + at;
   return {
-    tier: 'safe',
     description: `use ${upgraded.split('://')[0]}:// (the host serves it)`,
     edits: [{ file: file.file, startOffset: start, endOffset: start + url.length, replacement: upgraded }],
   };
@@ -69,22 +63,3 @@ function lockEdits(file: FileModel, model: ConfigModel, input: string): TextEdit
   }
   return edits;
 }
-
-/** NH023: flake inputs, lock nodes and niv/npins entries fetched over git:// (NH012 covers http). */
-export const check: RuleCheck = (file, ctx) => {
-  const out: RawFinding[] = [];
-  for (const site of pinSites(file)) {
-    if (site.kind === 'fetch') continue; // NH012 covers fetcher calls
-    const url = site.ref.url;
-    if (!url) continue;
-    const scheme = insecureScheme(url);
-    if (!scheme) continue;
-    const fix = site.kind === 'input' ? inputUpgradeFix(file, ctx.model, site.label.replace(/^flake input /, ''), url, site.span) : undefined;
-    out.push({
-      span: site.span,
-      message: `${site.label} is fetched over ${scheme}://, which anyone on the network path can tamper with`,
-      ...(fix ? { fix } : {}),
-    });
-  }
-  return out;
-};

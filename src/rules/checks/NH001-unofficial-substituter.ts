@@ -17,7 +17,7 @@ export const check: RuleCheck = (file, ctx) => {
         span: w.span,
         message: `${w.text} is added as a ${what} (${describeSetting(s)}); it can supply binaries for every build`,
         ...(edit
-          ? { fix: { tier: 'unsafe' as const, description: `remove ${w.text}: builds it served are rebuilt or fetched from the official cache instead`, edits: [edit, ...[renameDeprecated(file, s)].filter((e) => e !== undefined)] } }
+          ? { fix: { description: `remove ${w.text}: builds it served are rebuilt or fetched from the official cache instead`, edits: [edit, ...[renameDeprecated(file, s)].filter((e) => e !== undefined)] } }
           : {}),
         related: [{ span: s.keySpan, message: `set by ${s.optionName}` }],
       });

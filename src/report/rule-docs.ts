@@ -1,21 +1,28 @@
 /**
- * Generates docs/rules/<id>.md (one page per rule) and docs/rules/README.md (the
- * index) from rules/*.yaml, so the docs never drift from the metadata.
- * Run: `node dist/rules/docs.js` (writes) or `node dist/rules/docs.js --check`.
+ * Generates docs/rules/<id>-<slug>.md (one page per rule), docs/rules/<id>.md (a stub
+ * that keeps the old links working) and docs/rules/README.md (the index) from
+ * rules/*.yaml, so the docs never drift from the metadata.
+ * Run: `node dist/report/rule-docs.js` (writes) or `node dist/report/rule-docs.js --check`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ruleHelpMarkdown } from '../report/rule-help.js';
-import { defaultRulesDir, loadRuleMetas } from './meta.js';
-import type { RuleMeta } from './types.js';
+import { ruleHelpMarkdown } from './rule-help.js';
+import { defaultRulesDir, loadRuleMetas, ruleKey } from '../rules/meta.js';
+import type { RuleMeta } from '../rules/types.js';
 
 export const defaultDocsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'rules');
 
-const GENERATED = '<!-- Generated from rules/*.yaml by src/rules/docs.ts; do not edit. -->';
+const GENERATED = '<!-- Generated from rules/*.yaml by src/report/rule-docs.ts; do not edit. -->';
 
 export function renderRulePage(r: RuleMeta): string {
-  return [`# ${r.id}: ${r.title}`, '', GENERATED, '', ruleHelpMarkdown(r), '', `Metadata: [rules/${r.id}-${r.slug}.yaml](../../rules/${r.id}-${r.slug}.yaml) · logic: [src/rules/checks/${r.slug}.ts](../../src/rules/checks/${r.slug}.ts) · fixtures: [fixtures/rules/${r.slug}/](../../fixtures/rules/${r.slug}/)${r.fix === 'safe' || r.fix === 'unsafe' ? ` · fix fixtures: [fixtures/fix/${r.slug}/](../../fixtures/fix/${r.slug}/)` : ''}`, ''].join('\n');
+  const k = ruleKey(r);
+  return [`# ${r.id}: ${r.title}`, '', GENERATED, '', ruleHelpMarkdown(r), '', `Metadata: [rules/${k}.yaml](../../rules/${k}.yaml) · logic: [src/rules/checks/${k}.ts](../../src/rules/checks/${k}.ts) · fixtures: [fixtures/rules/${k}/](../../fixtures/rules/${k}/)${r.fix === 'safe' || r.fix === 'unsafe' ? ` · fix fixtures: [fixtures/fix/${k}/](../../fixtures/fix/${k}/)` : ''}`, ''].join('\n');
+}
+
+/** docs/rules/<id>.md: where links from before the pages were keyed by <id>-<slug> still land. */
+export function renderRedirectStub(r: RuleMeta): string {
+  return [`# ${r.id}: ${r.title}`, '', GENERATED, '', `This page moved to [${ruleKey(r)}.md](${ruleKey(r)}.md).`, ''].join('\n');
 }
 
 export function renderIndex(rules: readonly RuleMeta[]): string {
@@ -26,7 +33,7 @@ export function renderIndex(rules: readonly RuleMeta[]): string {
     '',
     '| ID | Slug | Severity | Category | Fix | Title |',
     '|---|---|---|---|---|---|',
-    ...rules.map((r) => `| [${r.id}](${r.id}.md) | ${r.slug} | ${r.severity} | ${r.category} | ${r.fix && r.fix !== 'none' ? r.fix : ''} | ${r.title} |`),
+    ...rules.map((r) => `| [${r.id}](${ruleKey(r)}.md) | ${r.slug} | ${r.severity} | ${r.category} | ${r.fix && r.fix !== 'none' ? r.fix : ''} | ${r.title} |`),
     '',
   ].join('\n');
 }
@@ -34,7 +41,10 @@ export function renderIndex(rules: readonly RuleMeta[]): string {
 /** Every file docs/rules should contain, by name. */
 export function renderDocs(rules: readonly RuleMeta[]): Map<string, string> {
   const files = new Map<string, string>([['README.md', renderIndex(rules)]]);
-  for (const r of rules) files.set(`${r.id}.md`, renderRulePage(r));
+  for (const r of rules) {
+    files.set(`${ruleKey(r)}.md`, renderRulePage(r));
+    files.set(`${r.id}.md`, renderRedirectStub(r));
+  }
   return files;
 }
 
@@ -62,7 +72,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (process.argv.includes('--check')) {
     const stale = staleDocs();
     if (stale.length) {
-      process.stderr.write(`docs/rules is stale: ${stale.join(', ')}; run node dist/rules/docs.js\n`);
+      process.stderr.write(`docs/rules is stale: ${stale.join(', ')}; run node dist/report/rule-docs.js\n`);
       process.exitCode = 1;
     }
   } else {

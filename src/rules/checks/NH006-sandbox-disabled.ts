@@ -10,7 +10,7 @@ export const check: RuleCheck = (file) => {
     const where = describeSetting(s);
     if (s.key === 'sandbox') {
       const edits = setBoolEdits(file, s, true);
-      const fix = edits ? { fix: { tier: 'safe' as const, description: 'turn the sandbox back on (sandbox = true, the Linux default)', edits } } : {};
+      const fix = edits ? { fix: { description: 'turn the sandbox back on (sandbox = true, the Linux default)', edits } } : {};
       if (boolOf(s) === false) out.push({ span: s.span, message: `the build sandbox is disabled (${where})`, ...fix });
       else if (!s.unknown && s.words.length === 1 && s.words[0]!.text === 'relaxed')
         out.push({ span: s.span, severity: 'medium', message: `the build sandbox is relaxed (${where}): derivations may opt out with __noChroot`, ...fix });

@@ -1,5 +1,5 @@
 import { replaceWordEdits } from '../fixes/setting-edits.js';
-import { httpsUpgrade } from './https-hosts.js';
+import { httpsUpgrade } from '../fixes/https-hosts.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { describeSetting, isPlainHttp } from './util.js';
 import { settingsFor } from '../../model/setting-views.js';
@@ -15,7 +15,7 @@ export const check: RuleCheck = (file) => {
       out.push({
         span: w.span,
         message: `substituter ${w.text} uses plain HTTP (${describeSetting(s)})`,
-        ...(edits ? { fix: { tier: 'safe' as const, description: 'use https:// (the host serves it)', edits } } : {}),
+        ...(edits ? { fix: { description: 'use https:// (the host serves it)', edits } } : {}),
       });
     }
   }

@@ -12,7 +12,7 @@ export const check: RuleCheck = (file) => {
     out.push({
       span: s.span,
       message: `signature checking of substituted paths is turned off (${describeSetting(s)})`,
-      ...(edits ? { fix: { tier: 'safe' as const, description: 'set require-sigs = true (the default)', edits } } : {}),
+      ...(edits ? { fix: { description: 'set require-sigs = true (the default)', edits } } : {}),
     });
   }
   return out;

@@ -12,7 +12,7 @@ export const check: RuleCheck = (file) => {
     out.push({
       span: s.span,
       message: `flakes' nixConfig is applied without asking (${describeSetting(s)})`,
-      ...(edits ? { fix: { tier: 'safe' as const, description: 'set accept-flake-config = false (Nix asks again)', edits } } : {}),
+      ...(edits ? { fix: { description: 'set accept-flake-config = false (Nix asks again)', edits } } : {}),
     });
   }
   return out;

@@ -1,4 +1,4 @@
-import { inputUpgradeFix, upgradeFix } from './insecure-input-transport.js';
+import { inputUpgradeFix, upgradeFix } from '../fixes/url-upgrade.js';
 import type { Span } from '../../core/span.js';
 import type { StaticValue } from '../../model/types.js';
 import type { RawFinding, RuleCheck } from '../types.js';

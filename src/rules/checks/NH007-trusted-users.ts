@@ -10,7 +10,7 @@ export const check: RuleCheck = (file) => {
     const where = describeSetting(s);
     const edits = trustOnlyRootEdits(file, s);
     const fix = edits
-      ? { fix: { tier: 'unsafe' as const, description: 'trusted-users = [ "root" ]: the users removed lose trusted-user rights (extra substituters, unsigned imports)', edits } }
+      ? { fix: { description: 'trusted-users = [ "root" ]: the users removed lose trusted-user rights (extra substituters, unsigned imports)', edits } }
       : {};
     for (const w of s.words) {
       if (w.text === 'root') continue;

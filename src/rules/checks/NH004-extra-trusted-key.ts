@@ -22,7 +22,7 @@ export const check: RuleCheck = (file, ctx) => {
       out.push({
         span: w.span,
         message: `public key ${name} (${describeSetting(s)}) can sign store paths for every substituter`,
-        ...(edit ? { fix: { tier: 'unsafe' as const, description: `remove key ${name}: paths signed only by it are no longer accepted`, edits: [edit, ...[renameDeprecated(file, s)].filter((e) => e !== undefined)] } } : {}),
+        ...(edit ? { fix: { description: `remove key ${name}: paths signed only by it are no longer accepted`, edits: [edit, ...[renameDeprecated(file, s)].filter((e) => e !== undefined)] } } : {}),
       });
     }
   }

@@ -41,7 +41,7 @@ export const check: RuleCheck = (file) => {
       out.push({
         span: w.span,
         message: `store URL ${w.text} is marked trusted, so paths from it need no signature`,
-        ...(edits ? { fix: { tier: 'safe' as const, description: 'remove trusted=1 so paths from this store need valid signatures', edits } } : {}),
+        ...(edits ? { fix: { description: 'remove trusted=1 so paths from this store need valid signatures', edits } } : {}),
       });
       covered.push(w.span);
     }
@@ -57,7 +57,7 @@ export const check: RuleCheck = (file) => {
       span: spanAt(file, start, end),
       message: `store URL ${url} is marked trusted, so paths from it need no signature`,
       ...(plain !== undefined
-        ? { fix: { tier: 'safe' as const, description: 'remove trusted=1 so paths from this store need valid signatures', edits: [{ file: file.file, startOffset: start, endOffset: end, replacement: plain }] } }
+        ? { fix: { description: 'remove trusted=1 so paths from this store need valid signatures', edits: [{ file: file.file, startOffset: start, endOffset: end, replacement: plain }] } }
         : {}),
     });
   }
