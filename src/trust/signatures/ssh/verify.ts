@@ -6,10 +6,10 @@
  */
 import type { AllowedSigner } from './allowed-signers.js';
 import { matchPatternList } from './allowed-signers.js';
-import type { KeySet } from './keyset.js';
-import { describeSshKey } from './ssh-keys.js';
+import type { KeySet } from '../keyset.js';
+import { describeSshKey } from './keys.js';
 import { checkSshSignature, parseSshSignature, type SshSignature } from './sshsig.js';
-import type { FailureReason, SignatureVerdict, VerifyOptions } from './types.js';
+import type { FailureReason, SignatureVerdict, VerifyOptions } from '../types.js';
 
 const MIN_RSA_BITS = 2048;
 const FIDO_USER_PRESENT = 0x01;

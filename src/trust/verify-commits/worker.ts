@@ -1,10 +1,10 @@
 /**
- * Worker thread for verify-pool.ts: loads the key set once, then verifies
+ * Worker thread for pool.ts: loads the key set once, then verifies
  * batches of raw commits sent by the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadKeySet, type KeySetSources } from '../keyset.js';
-import type { VerifyOptions } from '../types.js';
+import { loadKeySet, type KeySetSources } from '../signatures/keyset.js';
+import type { VerifyOptions } from '../signatures/types.js';
 import { verifyRawCommit, type RawCommit } from './verify-raw.js';
 
 interface Setup {

@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
-import { UserError } from '../core/errors.js';
-import { parseAllowedSigners, type AllowedSigner } from './allowed-signers.js';
-import { parseSshPublicKeyText, SshFormatError } from './ssh-keys.js';
-import { PERMISSIVE_CONFIG } from './openpgp-config.js';
+import { UserError } from '../../core/errors.js';
+import { parseAllowedSigners, type AllowedSigner } from './ssh/allowed-signers.js';
+import { parseSshPublicKeyText, SshFormatError } from './ssh/keys.js';
+import { PERMISSIVE_CONFIG } from './openpgp/config.js';
 
 export interface OpenPgpCert {
   key: openpgp.PublicKey;

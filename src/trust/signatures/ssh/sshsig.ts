@@ -5,7 +5,7 @@
  * trusted is keyset.ts's and verify.ts's business.
  */
 import { createHash, verify as cryptoVerify } from 'node:crypto';
-import { decodeSshPublicKeyBlob, SshReader, sshString, type SshPublicKey } from './ssh-keys.js';
+import { decodeSshPublicKeyBlob, SshReader, sshString, type SshPublicKey } from './keys.js';
 
 export interface SshSignature {
   publicKey: SshPublicKey;

@@ -3,8 +3,8 @@
  *   principals [options] keytype base64 [comment]
  * Parsed the way sshsig.c does it, so a file means the same thing here as to git.
  */
-import { UserError } from '../core/errors.js';
-import { parseSshPublicKeyText, SshFormatError, type SshPublicKey } from './ssh-keys.js';
+import { UserError } from '../../../core/errors.js';
+import { parseSshPublicKeyText, SshFormatError, type SshPublicKey } from './keys.js';
 
 export interface AllowedSignerOptions {
   /** Namespace patterns (comma-separated list as written); undefined = any namespace. */

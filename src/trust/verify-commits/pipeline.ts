@@ -6,12 +6,12 @@
  * One report per commit; nothing here prints or exits.
  */
 import { UserError } from '../../core/errors.js';
-import { loadKeySet, type KeySet, type KeySetSources } from '../keyset.js';
-import { selectRepository, signerIndex, type RepositoryPolicy, type TrustPolicy } from '../policy.js';
-import { classifyTrustRoot, evaluateCommit, type CommitEvaluation, type RootStatus, type SignedCommit } from '../quorum.js';
-import type { SignatureVerdict, VerifyOptions } from '../types.js';
-import type { CommitNode, CommitSource } from './types.js';
-import { VerifyPool, verifyInProcess } from './verify-pool.js';
+import { loadKeySet, type KeySet, type KeySetSources } from '../signatures/keyset.js';
+import { selectRepository, signerIndex, type RepositoryPolicy, type TrustPolicy } from '../policy/policy.js';
+import { classifyTrustRoot, evaluateCommit, type CommitEvaluation, type RootStatus, type SignedCommit } from '../policy/quorum.js';
+import type { SignatureVerdict, VerifyOptions } from '../signatures/types.js';
+import type { CommitNode, CommitSource } from '../../sources/types.js';
+import { VerifyPool, verifyInProcess } from './pool.js';
 import type { RawCommit, VerifiedCommit } from './verify-raw.js';
 
 export interface RangeCapable extends CommitSource {

@@ -3,7 +3,7 @@
  *
  * The list endpoint (`GET /repos/O/R/commits?sha=…&per_page=100`) already
  * carries each commit's `verification.payload` and `signature`, so the raw
- * objects are rebuilt from the pages themselves (with trust/sources'
+ * objects are rebuilt from the pages themselves (with sources/github.ts'
  * rebuildCommit, checked to hash to their sha, never trusting `verified`):
  * choosing a commit costs one request per 100 commits examined, instead of
  * one per commit. Pages below the tip are keyed by the tip's sha, hence
@@ -12,11 +12,11 @@
 import { createHash } from 'node:crypto';
 import type { Got } from 'got';
 import { UserError } from '../core/errors.js';
-import { DiskCache } from '../trust/sources/cache.js';
-import { gitObjectId, rebuildCommit, type GitCommitResponse } from '../trust/sources/github.js';
-import { DEFAULT_GITHUB_API, explainGitHubError, githubClient } from '../trust/sources/github-http.js';
-import type { CommitNode, CommitRead, CommitSource, WalkOptions } from '../trust/sources/types.js';
-import { FULL_OID, type GitHubRepo } from './types.js';
+import { DiskCache } from './cache.js';
+import { gitObjectId, rebuildCommit, type GitCommitResponse } from './github.js';
+import { DEFAULT_GITHUB_API, explainGitHubError, githubClient } from './github-http.js';
+import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
+import { FULL_OID, type GitHubRepo } from '../pin/types.js';
 
 export interface GitHubHistoryOptions {
   repo: GitHubRepo;
@@ -26,7 +26,7 @@ export interface GitHubHistoryOptions {
   cacheDir?: string;
   retries?: number;
   backoffMs?: number;
-  /** Reads commits the walk did not list (a pin's current rev, deep in history), e.g. trust/sources' GitHubSource. */
+  /** Reads commits the walk did not list (a pin's current rev, deep in history), e.g. sources/github.ts' GitHubSource. */
   fallback?: Pick<CommitSource, 'readCommits'>;
   /** Called after each page request (progress on a TTY). */
   onPage?: (commitsListed: number) => void;

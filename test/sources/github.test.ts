@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { UserError } from '../../../src/core/errors.js';
-import { loadPolicy } from '../../../src/trust/policy.js';
-import { GitHubSource } from '../../../src/trust/sources/github.js';
-import { verifyCommits } from '../../../src/trust/sources/verify-commits.js';
+import { UserError } from '../../src/core/errors.js';
+import { loadPolicy } from '../../src/trust/policy/policy.js';
+import { GitHubSource } from '../../src/sources/github.js';
+import { verifyCommits } from '../../src/trust/verify-commits/pipeline.js';
 import { Fixture, splitSignature } from './fixture-repo.js';
 
 class GitHubShapedServer {

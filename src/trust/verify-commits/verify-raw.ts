@@ -1,11 +1,11 @@
 /**
  * Parse one raw commit and check its signatures: the unit of work shared by
- * the in-process path and the worker threads (verify-pool.ts).
+ * the in-process path and the worker threads (pool.ts).
  */
-import { parseGitObject, primarySignatureHeader } from '../git-object.js';
-import type { KeySet } from '../keyset.js';
-import type { GitObject, SignatureVerdict, VerifyOptions } from '../types.js';
-import { verifyObject } from '../verify.js';
+import { parseGitObject, primarySignatureHeader } from '../signatures/git-object.js';
+import type { KeySet } from '../signatures/keyset.js';
+import type { GitObject, SignatureVerdict, VerifyOptions } from '../signatures/types.js';
+import { verifyObject } from '../signatures/verify.js';
 
 export interface RawCommit {
   oid: string;

@@ -4,7 +4,7 @@
  * thousands of commits. Requests are pipelined; responses come back in order.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface BatchObject {
   oid: string;

@@ -1,5 +1,5 @@
 import got, { HTTPError, RequestError, type Got } from 'got';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../core/errors.js';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 

@@ -5,14 +5,14 @@
  * that it yields a reason code.
  */
 import * as openpgp from 'openpgp';
-import type { KeySet, OpenPgpCert } from './keyset.js';
-import { findOpenPgpCerts } from './keyset.js';
-import { dearmorPgpSignature } from './openpgp-armor.js';
-import { PERMISSIVE_CONFIG } from './openpgp-config.js';
-import { verifiesFast } from './openpgp-fast-verify.js';
-import { readSignaturePacketsDirect } from './openpgp-packets.js';
-import { cachedExpiry } from './openpgp-cert-facts.js';
-import type { FailureReason, SignatureVerdict, VerifyOptions } from './types.js';
+import type { KeySet, OpenPgpCert } from '../keyset.js';
+import { findOpenPgpCerts } from '../keyset.js';
+import { dearmorPgpSignature } from './armor.js';
+import { PERMISSIVE_CONFIG } from './config.js';
+import { verifiesFast } from './fast-verify.js';
+import { readSignaturePacketsDirect } from './packets.js';
+import { cachedExpiry } from './cert-facts.js';
+import type { FailureReason, SignatureVerdict, VerifyOptions } from '../types.js';
 
 const { enums } = openpgp;
 

@@ -12,8 +12,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import * as openpgp from 'openpgp';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { LineCounter, parseDocument, isNode } from 'yaml';
-import { UserError } from '../core/errors.js';
-import { policySchema } from './policy-schema.js';
+import { UserError } from '../../core/errors.js';
+import { policySchema } from './schema.js';
 
 export type PlatformMode = 'ignore' | 'count-as-one' | 'sufficient';
 

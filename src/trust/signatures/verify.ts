@@ -4,8 +4,8 @@
  */
 import { primarySignatureHeader, signatureFormatOf } from './git-object.js';
 import type { KeySet } from './keyset.js';
-import { verifyOpenPgpSignatures } from './openpgp.js';
-import { verifySshSignature } from './ssh-verify.js';
+import { verifyOpenPgpSignatures } from './openpgp/verify.js';
+import { verifySshSignature } from './ssh/verify.js';
 import type { GitObject, SignatureVerdict, VerifyOptions } from './types.js';
 
 /**

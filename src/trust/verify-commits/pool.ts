@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { KeySet, KeySetSources } from '../keyset.js';
-import type { VerifyOptions } from '../types.js';
+import type { KeySet, KeySetSources } from '../signatures/keyset.js';
+import type { VerifyOptions } from '../signatures/types.js';
 import { verifyRawCommit, type RawCommit, type VerifiedCommit } from './verify-raw.js';
 
 /** Commits per message: big enough to amortise messaging, small enough to balance the load. */
@@ -34,7 +34,7 @@ function threadCount(): number {
 /** Compiled worker script beside this module; absent when running from TypeScript sources (tests). */
 function workerFile(): string | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;
-  const file = fileURLToPath(new URL('./verify-worker.js', import.meta.url));
+  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
   return fs.existsSync(file) ? file : undefined;
 }
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { CatFileBatch } from './git-batch.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
 

@@ -1,6 +1,6 @@
-import { UserError } from '../../../src/core/errors.js';
-import { CatFileBatch } from '../../../src/trust/sources/git-batch.js';
-import { LocalGitSource } from '../../../src/trust/sources/local-git.js';
+import { UserError } from '../../src/core/errors.js';
+import { CatFileBatch } from '../../src/sources/git-batch.js';
+import { LocalGitSource } from '../../src/sources/local-git.js';
 import { Fixture } from './fixture-repo.js';
 
 let f: Fixture;

@@ -3,7 +3,7 @@
  * whether a repository's rules hold, and a sentence for every decision. Pure
  * functions: no I/O, no crypto (the verdicts come from the signature layer).
  */
-import type { SignatureVerdict } from './types.js';
+import type { SignatureVerdict } from '../signatures/types.js';
 import { PLATFORM_ROLE, type PolicyRule, type PolicySigner, type RepositoryPolicy } from './policy.js';
 
 /** A commit and the verdicts for every signature it carries. */

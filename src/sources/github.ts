@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Got } from 'got';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { DiskCache } from './cache.js';
 import { explainGitHubError, githubClient } from './github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
