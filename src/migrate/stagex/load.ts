@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import { UserError } from '../../core/errors.js';
-import { defaultCacheDir } from '../../trust/sources/cache.js';
+import { defaultCacheDir } from '../../sources/cache.js';
 import { assembleImages, imagesFromDigests } from './assemble.js';
 import { parseDigests, type DigestEntry } from './digests.js';
 import { fetchText } from './remote.js';

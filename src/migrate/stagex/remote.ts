@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../../core/errors.js';
-import { DiskCache } from '../../trust/sources/cache.js';
+import { DiskCache } from '../../sources/cache.js';
 
 export interface FetchTextOptions {
   cacheDir: string;
