@@ -32,7 +32,6 @@ export async function fetchText(url: string, opts: FetchTextOptions): Promise<st
   const [cachedBody, cachedMeta] = await Promise.all([cache.get(NAMESPACE, `${key}.txt`), cache.get(NAMESPACE, `${key}.json`)]);
   const meta = cachedBody && cachedMeta ? readMeta(cachedMeta, url) : undefined;
   const base = opts.retryDelayMs ?? 500;
-  let attempts = 0;
   opts.progress?.(`fetching ${url}`);
   try {
     const res = await got(url, {
@@ -47,7 +46,6 @@ export async function fetchText(url: string, opts: FetchTextOptions): Promise<st
         methods: ['GET'],
         statusCodes: RETRY_STATUS,
         calculateDelay: ({ computedValue, attemptCount, retryAfter }) => {
-          attempts = attemptCount;
           if (computedValue === 0) return 0;
           if (retryAfter !== undefined) return Math.min(retryAfter, 60_000);
           return Math.min(base * 2 ** (attemptCount - 1), 30_000);
@@ -62,7 +60,8 @@ export async function fetchText(url: string, opts: FetchTextOptions): Promise<st
     await cache.put(NAMESPACE, `${key}.json`, JSON.stringify(fresh));
     return body;
   } catch (err) {
-    const after = attempts > 0 ? ` after ${attempts + 1} attempts` : '';
+    const tries = err instanceof RequestError ? (err.request?.retryCount ?? 0) + 1 : 1;
+    const after = tries > 1 ? ` after ${tries} attempts` : '';
     if (err instanceof HTTPError) throw new UserError(`cannot fetch ${url}: HTTP ${err.response.statusCode}${after}`);
     if (err instanceof RequestError) throw new UserError(`cannot fetch ${url}: ${err.code ?? 'network error'}${after}: ${err.message.split('\n')[0]}`);
     throw err;
