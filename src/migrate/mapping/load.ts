@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UserError } from '../../core/errors.js';
 import { mappingSchema } from './schema.js';
 import type { StagexMapping } from './types.js';
@@ -98,16 +98,18 @@ export function parseMapping(text: string, file: string): StagexMapping {
   return mapping;
 }
 
-/** The line of the deepest node on `where` that exists in the document. */
+/** The line of the deepest key or list item on `where` that exists in the document. */
 function lineOf(doc: Document, where: string[], lineAt: (offset: number | undefined) => number | undefined): number | undefined {
   for (let n = where.length; n > 0; n--) {
     const parentPath = where.slice(0, n - 1);
     const parent = parentPath.length ? doc.getIn(parentPath, true) : doc.contents;
-    if (!isMap(parent)) continue;
-    const pair = parent.items.find((it) => isScalar(it.key) && String(it.key.value) === where[n - 1]);
-    if (pair && isScalar(pair.key)) return lineAt(pair.key.range?.[0]);
-    const node = doc.getIn(where.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) return lineAt(node.range[0]);
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && String(it.key.value) === where[n - 1]);
+      if (pair && isScalar(pair.key)) return lineAt(pair.key.range?.[0]);
+    } else if (isSeq(parent)) {
+      const item = parent.items[Number(where[n - 1])] as { range?: [number, number, number] } | undefined;
+      if (item?.range) return lineAt(item.range[0]);
+    }
   }
   return undefined;
 }
