@@ -1,7 +1,6 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import { UserError } from '../../core/errors.js';
 import { defaultCacheDir } from '../../sources/cache.js';
@@ -96,11 +95,12 @@ export function validateStagexIndex(data: unknown, file: string): StagexIndex {
   return data as StagexIndex;
 }
 
+/** RFC 3339 date-time, the one format the index schema uses (ajv-formats is only a dev dependency). */
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i;
+
 function compileIndexSchema(): ReturnType<Ajv['compile']> {
   const ajv = new Ajv({ strict: true });
-  // ajv-formats is CommonJS; loaded through require so its default export is the function.
-  const addFormats = createRequire(import.meta.url)('ajv-formats') as (a: Ajv) => Ajv;
-  addFormats(ajv);
+  ajv.addFormat('date-time', DATE_TIME);
   return ajv.compile(JSON.parse(readFileSync(INDEX_SCHEMA_FILE, 'utf8')) as object);
 }
 
