@@ -17,10 +17,10 @@ export const register: Register = (program, setExitCode) => {
     .command('import')
     .description('index a stagex release (images, versions, digests, build dependencies) for `migrate`')
     .argument('<source>', 'a stagex checkout or release tree (packages/, digests/), or a base URL serving digests/<stage>.txt')
-    .option('-o, --output <file>', 'where to write the index JSON (default: <cache dir>/stagex-index.json)')
+    .option('-o, --output <file>', 'where to write the index JSON (default <cache dir>/stagex-index.json)')
     .option('--release <name>', 'release name to record when the source path or URL does not show one')
     .option('--cache-dir <dir>', 'cache for downloaded digest lists (default $NIXHARDEN_CACHE_DIR, $XDG_CACHE_HOME/nixharden)')
-    .option('--retries <n>', 'retries after HTTP 5xx/429 or network errors', parseCount, 3)
+    .option('--retries <n>', 'retries after HTTP 5xx/429 or network errors (default 3)', parseCount, 3)
     .action(async (source: string, flags: ImportFlags) => {
       // Loaded here so other commands do not pay for got, ajv and the importer.
       const { importStagex, defaultIndexPath } = await import('../migrate/stagex/load.js');
