@@ -1,6 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import { UserError } from '../../core/errors.js';
-import { locateTomlLine } from '../../config/locate.js';
+import { tomlLocator } from '../../syntax/toml-locate.js';
 
 /** The [package] table of a stagex package.toml (see the release's package.toml.5). */
 export interface PackageToml {
@@ -32,7 +32,7 @@ export function parsePackageToml(text: string, file: string): PackageToml {
   }
   const pkg = doc.package;
   const fail = (message: string, key?: string): never => {
-    throw new UserError(message, undefined, file, locateTomlLine(text, { table: ['package'], key }));
+    throw new UserError(message, undefined, file, tomlLocator(text)(key ? ['package', key] : ['package']));
   };
   if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) return fail('package.toml has no [package] table');
   const table = pkg as Record<string, unknown>;
