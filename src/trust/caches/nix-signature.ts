@@ -5,6 +5,9 @@
  * bytes differ from the signer's simply does not verify.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const verifyAsync = promisify(verify);
 
 export interface NixPublicKey {
   name: string;
@@ -54,6 +57,15 @@ export function parseNixSignature(text: string): { name: string; signature: Buff
 export function verifyNixSignature(key: NixPublicKey, fingerprint: string, signature: Buffer): boolean {
   try {
     return verify(null, Buffer.from(fingerprint, 'utf8'), key.key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The same check on libuv's thread pool, so that many run on several cores at once. */
+export async function verifyNixSignatureAsync(key: NixPublicKey, fingerprint: string, signature: Buffer): Promise<boolean> {
+  try {
+    return await verifyAsync(null, Buffer.from(fingerprint, 'utf8'), key.key, signature);
   } catch {
     return false;
   }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError } from '../../core/errors.js';
@@ -199,7 +199,7 @@ export function tomlLocator(text: string): Locator {
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
 function validateShape(data: unknown, file: string, locate: Locator): void {
-  compiled ??= new Ajv({ allErrors: true, discriminator: true, strict: true }).compile(policySchema);
+  compiled ??= new Ajv({ allErrors: true, discriminator: true, strict: true, strictRequired: false }).compile(policySchema);
   if (compiled(data)) return;
   const errors = compiled.errors ?? [];
   // Only the top-level "one of repositories/images/caches" failed: say that, not "missing repositories".
@@ -405,6 +405,8 @@ async function readKeyFile(file: string): Promise<PolicyKey[] | string> {
 }
 
 async function parseOpenPgp(src: { armoredKeys: string } | { binaryKeys: Uint8Array }, origin: string): Promise<PolicyKey[] | string> {
+  // Loaded on first use: a policy for caches alone has no OpenPGP key to read.
+  const openpgp = await import('openpgp');
   let keys: openpgp.Key[];
   try {
     keys = 'armoredKeys' in src ? await openpgp.readKeys({ armoredKeys: src.armoredKeys }) : await openpgp.readKeys({ binaryKeys: src.binaryKeys });
