@@ -70,3 +70,8 @@ export class ImageLab {
     this.lab.cleanup();
   }
 }
+
+/** `gpg --sign` (what skopeo runs through gpgme): compressed one-pass signed message over `payload`. */
+export function gpgSign(key: GpgKey, payload: Buffer, opts: { fakedTime?: Date } = {}): Buffer {
+  return key.home.gpg(['--sign', '--compress-algo', 'zip', '--digest-algo', 'SHA256', '--local-user', `${key.signingFingerprint}!`], { input: payload, ...opts }).stdoutBuf;
+}
