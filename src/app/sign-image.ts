@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { UserError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/fs.js';
+import { describeFsError, writeFileAtomic } from '../core/fs.js';
 import { VERSION } from '../core/version.js';
 import { loadKeySet } from '../trust/signatures/keyset.js';
 import { verifySignaturePackets } from '../trust/signatures/openpgp/verify.js';
@@ -80,7 +80,7 @@ async function digestFor(ref: ImageRef, opts: SignImageOptions): Promise<string>
     try {
       bytes = await fs.readFile(opts.manifest);
     } catch (e) {
-      throw new UserError(`cannot read manifest: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, undefined, opts.manifest);
+      throw new UserError(`cannot read manifest: ${describeFsError(e)}`, undefined, opts.manifest);
     }
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (ref.digest !== undefined && ref.digest !== digest) throw new UserError(`the manifest's digest ${digest} is not ${ref.digest}`, undefined, opts.manifest);
@@ -95,7 +95,7 @@ async function readSecretKey(file: string, passphraseFile: string | undefined): 
   try {
     data = await fs.readFile(file);
   } catch (e) {
-    throw new UserError(`cannot read key: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, undefined, file);
+    throw new UserError(`cannot read key: ${describeFsError(e)}`, undefined, file);
   }
   let key: openpgp.PrivateKey;
   try {
@@ -112,7 +112,7 @@ async function readSecretKey(file: string, passphraseFile: string | undefined): 
     try {
       passphrase = (await fs.readFile(passphraseFile, 'utf8')).replace(/\r?\n$/, '');
     } catch (e) {
-      throw new UserError(`cannot read passphrase: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, undefined, passphraseFile);
+      throw new UserError(`cannot read passphrase: ${describeFsError(e)}`, undefined, passphraseFile);
     }
     try {
       key = await openpgp.decryptKey({ privateKey: key, passphrase });

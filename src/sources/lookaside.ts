@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { describeFsError } from '../core/fs.js';
 import { artifactClient, describeHttpFailure, httpStatus, type ArtifactHttpOptions } from './artifact-http.js';
 
 /** More than this many signatures on one image is not a lookaside, it is a loop. */
@@ -53,7 +54,7 @@ async function readOne(file: string): Promise<One> {
     return { bytes: await fs.readFile(file) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'absent' : `${file}: ${code ?? (err as Error).message}`;
+    return code === 'ENOENT' ? 'absent' : `${file}: ${describeFsError(err)}`;
   }
 }
 

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { mapConcurrent } from '../core/concurrency.js';
+import { describeFsError } from '../core/fs.js';
 import type { ArtifactHttpOptions } from './artifact-http.js';
 export type { NarInfoAnswer };
 
@@ -50,7 +51,7 @@ function readFromDisk(url: string, dir: string, hashPart: string): NarInfoAnswer
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { url, status: 'absent' };
-    return { url, status: 'error', error: `${file}: ${code ?? (err as Error).message}` };
+    return { url, status: 'error', error: `${file}: ${describeFsError(err)}` };
   }
 }
 

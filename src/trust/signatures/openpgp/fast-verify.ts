@@ -21,7 +21,35 @@
  * else (v5/v6, DSA, Ed448, Brainpool, SHA-1, streams) goes to openpgp.js.
  */
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as openpgp from 'openpgp';
+
+/**
+ * The openpgp.js release whose internals (packet fields, `toHash`, the checks after the
+ * cryptography) this file was audited against; package.json pins it exactly. Another
+ * installed version turns the fast path off, so every verdict comes from openpgp.js.
+ */
+export const AUDITED_OPENPGP_VERSION = '6.3.2';
+
+/** openpgp does not export its package.json: walk up from its entry point to the package root. */
+export function installedOpenpgpVersion(): string {
+  let dir = path.dirname(createRequire(import.meta.url).resolve('openpgp'));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'openpgp') return pkg.version;
+    } catch {
+      // not the package root yet
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+}
+
+const FAST_PATH_ENABLED = installedOpenpgpVersion() === AUDITED_OPENPGP_VERSION;
 
 const { enums } = openpgp;
 
@@ -68,6 +96,7 @@ const keyObjects = new WeakMap<object, KeyObject | null>();
  * and `config`. False: not decided here (ask openpgp.js).
  */
 export async function verifiesFast(sig: openpgp.SignaturePacket, keyPacket: KeyPacket, signatureType: number, data: object, config: openpgp.Config): Promise<boolean> {
+  if (!FAST_PATH_ENABLED) return false;
   try {
     return await check(sig, keyPacket, signatureType, data, config);
   } catch {

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { loadConfigModel } from '../../src/scan/index.js';
-import { decodeModels, encodeModels } from '../../src/scan/model-codec.js';
+import { loadConfigModel } from '../../../src/model/load/index.js';
+import { decodeModels, encodeModels } from '../../../src/model/load/model-codec.js';
 
 const norm = (v: unknown): string => JSON.stringify(v, (_k, x) => (x instanceof Map ? { $map: [...x] } : x));
 

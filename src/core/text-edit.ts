@@ -1,4 +1,4 @@
-import type { Span } from '../core/span.js';
+import type { Span } from './span.js';
 
 /** Replace the text at [startOffset, endOffset) of `file` with `replacement`. */
 export interface TextEdit {

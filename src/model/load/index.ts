@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ExitCode, UserError } from '../core/errors.js';
-import { discover, insideRoots, kindWhenWalking, OUTSIDE_MESSAGE, realPathOrUndefined, toDisplayPath, type DiscoveredFile, type Discovery, type SkippedFile } from '../discover/index.js';
-import { kindOfPath } from '../discover/kind.js';
-import type { ConfigModel, FileModel } from '../model/types.js';
+import { ExitCode, UserError } from '../../core/errors.js';
+import { discover, insideRoots, kindWhenWalking, OUTSIDE_MESSAGE, realPathOrUndefined, toDisplayPath, type DiscoveredFile, type Discovery, type SkippedFile } from '../../discover/index.js';
+import { kindOfPath } from '../../discover/kind.js';
+import type { ConfigModel, FileModel } from '../types.js';
 import { decodeModels } from './model-codec.js';
 import { DEFAULT_MAX_FILE_SIZE, processItem, type WorkItem, type WorkResult } from './model-file.js';
 

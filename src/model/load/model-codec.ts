@@ -11,24 +11,9 @@
  * each, a setting's value that is its assignment's value stays that one object,
  * and the numbers travel in one transferable Float64Array.
  */
-import type { Span } from '../core/span.js';
-import type {
-  Assignment,
-  ChannelLookup,
-  FetchCall,
-  FetcherName,
-  FileModel,
-  FlakeInput,
-  ImportRef,
-  LockNode,
-  ParseProblem,
-  Setting,
-  SettingOrigin,
-  SourceKind,
-  SourcesEntry,
-  StaticValue,
-  Wrapper,
-} from '../model/types.js';
+import type { Span } from '../../core/span.js';
+import type { Assignment, ChannelLookup, FetchCall, FetcherName, FileModel, FlakeInput, ImportRef, LockNode, ParseProblem, Setting, SettingOrigin, SourcesEntry, StaticValue, Wrapper } from '../types.js';
+import type { SourceKind } from '../../discover/kind.js';
 
 export interface EncodedModels {
   nums: Float64Array;

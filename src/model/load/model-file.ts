@@ -3,10 +3,11 @@
  * worker threads and the in-thread path, so both give the same result.
  */
 import fs from 'node:fs';
-import { unscannableContent } from '../discover/sniff.js';
-import type { SkippedFile } from '../discover/index.js';
-import { buildFileModel } from '../model/index.js';
-import type { FileModel, SourceKind } from '../model/types.js';
+import { unscannableContent } from '../../discover/sniff.js';
+import type { SkippedFile } from '../../discover/index.js';
+import { buildFileModel } from '../index.js';
+import type { FileModel } from '../types.js';
+import type { SourceKind } from '../../discover/kind.js';
 
 export interface WorkItem {
   index: number;

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../../src/core/errors.js';
-import { loadConfigModel, modelDiscovered } from '../../src/scan/index.js';
+import { UserError } from '../../../src/core/errors.js';
+import { loadConfigModel, modelDiscovered } from '../../../src/model/load/index.js';
+import { describeWhen } from '../../helpers/requires.js';
 
 function tree(files: Record<string, string>): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nixharden-scan-')));
@@ -86,7 +87,7 @@ describe('loadConfigModel', () => {
   });
 });
 
-const distScan = path.resolve(process.cwd(), 'dist', 'scan', 'index.js');
+const distScan = path.resolve(process.cwd(), 'dist', 'model', 'load', 'index.js');
 
 /** Runs the built pipeline in a child process and returns its model as JSON (Maps as objects). */
 function scanWithDist(dir: string, opts: object): string {
@@ -106,7 +107,7 @@ function scanWithDist(dir: string, opts: object): string {
   }
 }
 
-(fs.existsSync(distScan) ? describe : describe.skip)('worker threads (the built dist/, as the CLI runs it)', () => {
+describeWhen(fs.existsSync(distScan), 'the built dist/ (npm run build)', 'worker threads (the built dist/, as the CLI runs it)', () => {
   it('gives exactly the in-thread model, for a tree big enough to use workers', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 120; i++) {
