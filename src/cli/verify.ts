@@ -11,7 +11,7 @@ import { nonNegativeInt, positiveInt } from './flags.js';
 import type { Register } from './types.js';
 
 interface CommonFlags {
-  policy: string;
+  policy?: string;
   format: 'text' | 'json';
   timeout?: number;
   retries?: number;
@@ -30,7 +30,7 @@ export const register: Register = (program, setExitCode) => {
   const verify = program.command('verify').description('verify container images or binary-cache store paths against a quorum trust policy');
   const common = (cmd: ReturnType<typeof verify.command>) =>
     cmd
-      .requiredOption('--policy <file>', 'trust policy with [[images]] / [[caches]] entries')
+      .option('--policy <file>', 'trust policy with [[images]] / [[caches]] entries (required)')
       .addOption(new Option('-f, --format <format>', 'output format (default text)').choices(['text', 'json']).default('text'))
       .option('--timeout <seconds>', 'network timeout per request phase (default 30)', positiveInt)
       .option('--retries <n>', 'retries after 5xx, 429 or a timeout (default 3)', nonNegativeInt);
@@ -43,7 +43,7 @@ export const register: Register = (program, setExitCode) => {
         import('../app/verify-image.js'),
         import('../report/verify-artifacts.js'),
       ]);
-      const policy = await loadPolicy(flags.policy);
+      const policy = await loadPolicy(requirePolicy(flags));
       const results = await verifyImages({ refs, policy, ...(flags.registry ? { registry: flags.registry } : {}), http: httpOptions(flags) });
       for (const r of results) process.stdout.write(flags.format === 'json' ? `${JSON.stringify(imageResultToJson(r))}\n` : imageResultToText(r));
       if (flags.format === 'text') process.stdout.write(`${results.filter((r) => r.verified).length} of ${results.length} image(s) verified\n`);
@@ -68,7 +68,7 @@ export const register: Register = (program, setExitCode) => {
         all.push(...parseClosureList(text));
       }
       if (all.length === 0) throw new UserError('give store paths, or --closure FILE');
-      const policy = await loadPolicy(flags.policy);
+      const policy = await loadPolicy(requirePolicy(flags));
       const results = await verifyCachePaths({ paths: all, policy, http: { ...httpOptions(flags), ...(flags.jobs ? { concurrency: flags.jobs } : {}) } });
       // A disagreement between caches is an alarm: it is reported first.
       const ordered = [...results.filter((r) => r.reason === 'disagree'), ...results.filter((r) => r.reason !== 'disagree')];
@@ -81,6 +81,12 @@ export const register: Register = (program, setExitCode) => {
       setExitCode(results.every((r) => r.verified) ? ExitCode.Ok : ExitCode.Findings);
     });
 };
+
+/** Checked here rather than by commander, so that an unknown option is still the error reported first. */
+function requirePolicy(flags: CommonFlags): string {
+  if (!flags.policy) throw new UserError('--policy FILE is required');
+  return flags.policy;
+}
 
 function httpOptions(flags: CommonFlags): { timeoutMs?: number; retries?: number } {
   return { ...(flags.timeout ? { timeoutMs: flags.timeout * 1000 } : {}), ...(flags.retries !== undefined ? { retries: flags.retries } : {}) };
