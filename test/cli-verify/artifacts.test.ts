@@ -21,16 +21,16 @@ import { signatureDir } from '../../src/sources/lookaside.js';
 const TIMEOUT = 300_000;
 
 /** The built CLI in a child process, without blocking this process's server. */
-function cli(args: string[], input?: string): Promise<{ status: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'nixharden.js'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'nixharden.js'), ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
+    child.stdin.end();
   });
 }
 
@@ -246,7 +246,8 @@ signers = ["upstream", "rebuilder"]
   );
   const list = path.join(caches.root, 'closure.txt');
   fs.writeFileSync(list, `${paths.join('\n')}\n`);
-  const r = await cli(['verify', 'cache', '--closure', list, '--policy', policy, '--format', 'json', '--retries', '2', '--timeout', '2']);
+  // Signature checks spread over worker threads even for this small batch: the compiled worker is exercised.
+  const r = await cli(['verify', 'cache', '--closure', list, '--policy', policy, '--format', 'json', '--retries', '2', '--timeout', '2'], { NIXHARDEN_VERIFY_PARALLEL_MIN: '1', NIXHARDEN_VERIFY_THREADS: '2' });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(1);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));

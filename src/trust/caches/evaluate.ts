@@ -9,8 +9,8 @@
 import type { CachePolicy } from '../policy/artifacts.js';
 import { checkThreshold } from '../policy/quorum.js';
 import { fingerprint, parseNarInfo, type NarInfo } from './narinfo.js';
-import { mapConcurrent } from '../../core/concurrency.js';
-import { parseNixSignature, verifyNixSignature, verifyNixSignatureAsync, type NixPublicKey } from './nix-signature.js';
+import { parseNixSignature, verifyNixSignature, type NixPublicKey } from './nix-signature.js';
+import { verifyEd25519All } from './verify-pool.js';
 
 /** What a cache answered for one path. */
 export type CacheAnswer = { url: string; status: 'found'; text: string } | { url: string; status: 'absent' } | { url: string; status: 'error'; error: string };
@@ -55,8 +55,7 @@ interface Check {
  * Signature checks for this run. An Ed25519 check is a pure function of key,
  * message and signature, and the same signature often sits in several caches
  * (`nix copy` keeps them): each triple is checked once. `prepare` runs the
- * checks concurrently on libuv's thread pool (node:crypto's async verify);
- * `evaluatePath` then only looks results up.
+ * checks on every core (verify-pool.ts); `evaluatePath` then only looks results up.
  */
 export class SignatureMemo {
   private readonly results = new Map<string, boolean>();
@@ -66,7 +65,7 @@ export class SignatureMemo {
   }
 
   /** Checks every trusted-key signature in `parsed` not checked yet. */
-  async prepare(parsed: ParsedAnswer[], keys: NixKeyIndex, concurrency = 64): Promise<void> {
+  async prepare(parsed: ParsedAnswer[], keys: NixKeyIndex): Promise<void> {
     const todo = new Map<string, Check>();
     for (const p of parsed) {
       if (p.status !== 'found') continue;
@@ -78,9 +77,9 @@ export class SignatureMemo {
         if (!this.results.has(id) && !todo.has(id)) todo.set(id, { key: trusted.key, fp: p.fp, signature: sig.signature, id });
       }
     }
-    await mapConcurrent([...todo.values()], concurrency, async (c) => {
-      this.results.set(c.id, await verifyNixSignatureAsync(c.key, c.fp, c.signature));
-    });
+    const list = [...todo.values()];
+    const results = await verifyEd25519All(list.map((c) => ({ key: c.key.bytes, message: c.fp, signature: c.signature })));
+    list.forEach((c, i) => this.results.set(c.id, results[i]!));
   }
 
   verify(key: NixPublicKey, fp: string, signature: Buffer, sigText: string): boolean {

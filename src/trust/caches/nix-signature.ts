@@ -5,9 +5,7 @@
  * bytes differ from the signer's simply does not verify.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
 
-const verifyAsync = promisify(verify);
 
 export interface NixPublicKey {
   name: string;
@@ -62,11 +60,3 @@ export function verifyNixSignature(key: NixPublicKey, fingerprint: string, signa
   }
 }
 
-/** The same check on libuv's thread pool, so that many run on several cores at once. */
-export async function verifyNixSignatureAsync(key: NixPublicKey, fingerprint: string, signature: Buffer): Promise<boolean> {
-  try {
-    return await verifyAsync(null, Buffer.from(fingerprint, 'utf8'), key.key, signature);
-  } catch {
-    return false;
-  }
-}
