@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { nameHasPrefix, prefixProblem, type Remap } from '../images/reference.js';
 import { parseNixPublicKey } from '../caches/nix-signature.js';
-import { resolveRules, type Fail, type Locator, type PolicySigner, type RawRule, type ThresholdRule } from './policy.js';
+import type { Locator } from '../../syntax/toml-locate.js';
+import { resolveRules, type Fail, type PolicySigner, type RawRule, type ThresholdRule } from './policy.js';
 
 export interface RawImage {
   prefix: string;
