@@ -9,6 +9,8 @@ import { register as registerPins } from './pins.js';
 import { register as registerPin } from './pin.js';
 import { register as registerData } from './data.js';
 import { register as registerStagex } from './stagex.js';
+import { register as registerVerify } from './verify.js';
+import { register as registerSign } from './sign.js';
 
 /** Each command file exports a `register(program, setExitCode)` (cli/types.ts); list it here. */
 export const commands: Register[] = [
@@ -22,4 +24,6 @@ export const commands: Register[] = [
   registerPin,
   registerData,
   registerStagex,
+  registerVerify,
+  registerSign,
 ];
