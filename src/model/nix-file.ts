@@ -27,10 +27,10 @@ import {
 import { settingsFromAssignments, stripUserPrefix, type ExtraOptionsSource } from './settings.js';
 import type { Assignment, ChannelLookup, FetchCall, FetcherName, FileModel, FlakeInput, ImportRef, StaticValue, Wrapper } from './types.js';
 
-const FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree', 'fetchFromGitHub', 'fetchFromGitLab', 'fetchgit', 'fetchzip']);
+const FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree', 'fetchFromGitHub', 'fetchFromGitLab', 'fetchgit', 'fetchzip', 'getFlake']);
 /** Fetchers that are builtins in Nix's global scope, so a bare name means the builtin. */
 const GLOBAL_BUILTIN_FETCHERS = new Set<string>(['fetchTarball', 'fetchGit', 'fetchTree']);
-const BUILTIN_FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree']);
+const BUILTIN_FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree', 'getFlake']);
 
 interface Ctx extends NodeCtx {
   absPath: string;
