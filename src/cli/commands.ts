@@ -8,6 +8,7 @@ import { register as registerExplain } from './explain.js';
 import { register as registerPins } from './pins.js';
 import { register as registerPin } from './pin.js';
 import { register as registerData } from './data.js';
+import { register as registerCompletion } from './completion.js';
 
 /** Each command file exports a `register(program, setExitCode)` (cli/types.ts); list it here. */
 export const commands: Register[] = [
@@ -20,4 +21,5 @@ export const commands: Register[] = [
   registerPins,
   registerPin,
   registerData,
+  registerCompletion,
 ];
