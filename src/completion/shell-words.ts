@@ -38,3 +38,59 @@ export function caseTables(spec: CompletionSpec): { subcommands: string[]; optio
   }
   return { subcommands, options, values, args };
 }
+
+/**
+ * Shell functions the bash and zsh scripts share (both run them as written):
+ * `<fn>_walk WORD…` sets `cmdpath` (the (sub)command path) and `npos` (positional
+ * arguments after it) from the words before the cursor, skipping option values.
+ */
+export function sharedFunctions(spec: CompletionSpec): string {
+  const fn = functionName(spec);
+  const t = caseTables(spec);
+  const arms = (lines: string[]): string => lines.map((l) => `    ${l}`).join('\n');
+  return `${fn}_subcommands() {
+  case "$1" in
+${arms(t.subcommands)}
+  esac
+}
+
+${fn}_options() {
+  case "$1" in
+${arms(t.options)}
+  esac
+}
+
+# Prints the fixed values of option $2 of command path $1 (nothing: any value);
+# fails when the option takes no value.
+${fn}_values() {
+  case "$1|$2" in
+${arms(t.values)}
+    *) return 1 ;;
+  esac
+}
+
+${fn}_args() {
+  case "$1|$2" in
+${arms(t.args)}
+  esac
+}
+
+${fn}_walk() {
+  cmdpath='' npos=0
+  local w
+  while (($#)); do
+    w=$1
+    shift
+    if [[ $w == -* ]]; then
+      # bash splits --opt=value into three words when COMP_WORDBREAKS holds "=".
+      if [[ $1 == = ]]; then shift; (($#)) && shift
+      elif [[ $w != *=* ]] && ${fn}_values "$cmdpath" "$w" >/dev/null; then shift; fi
+    elif ((npos == 0)) && [[ " $(${fn}_subcommands "$cmdpath") " == *" $w "* ]]; then
+      cmdpath=\${cmdpath:+$cmdpath }$w
+    else
+      ((npos++))
+    fi
+  done
+  return 0
+}`;
+}

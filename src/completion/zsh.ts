@@ -1,4 +1,4 @@
-import { caseTables, functionName, pathKey, quote } from './shell-words.js';
+import { functionName, pathKey, quote, sharedFunctions } from './shell-words.js';
 import type { CompletionSpec } from './spec.js';
 
 /**
@@ -8,7 +8,6 @@ import type { CompletionSpec } from './spec.js';
  */
 export function zshScript(spec: CompletionSpec): string {
   const fn = functionName(spec);
-  const t = caseTables(spec);
   const arms = (lines: string[]): string => lines.map((l) => `    ${l}`).join('\n');
   const described = (key: string, items: { name: string; description: string }[]): string =>
     `${quote(key)}) items=(${items.map((i) => quote(`${i.name.replace(/:/g, '\\:')}:${i.description}`)).join(' ')}) ;;`;
@@ -19,39 +18,13 @@ export function zshScript(spec: CompletionSpec): string {
 # Load it with: source <(${spec.program} completion zsh)   (after compinit)
 # or save it as _${spec.program} in a directory on $fpath.
 
-${fn}_subcommands() {
-  case "$1" in
-${arms(t.subcommands)}
-  esac
-}
-
-${fn}_values() {
-  case "$1|$2" in
-${arms(t.values)}
-    *) return 1 ;;
-  esac
-}
-
-${fn}_args() {
-  case "$1|$2" in
-${arms(t.args)}
-  esac
-}
+${sharedFunctions(spec)}
 
 ${fn}() {
   local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]}
-  local cmdpath='' npos=0 i w opt='' values
+  local cmdpath npos opt='' values
   local -a items
-  for ((i = 2; i < CURRENT; i++)); do
-    w=\${words[i]}
-    if [[ $w == -* ]]; then
-      if [[ $w != *=* ]] && ${fn}_values "$cmdpath" "$w" >/dev/null; then ((i++)); fi
-    elif ((npos == 0)) && [[ " $(${fn}_subcommands "$cmdpath") " == *" $w "* ]]; then
-      cmdpath=\${cmdpath:+$cmdpath }$w
-    else
-      ((npos++))
-    fi
-  done
+  ${fn}_walk "\${(@)words[2,CURRENT-1]}"
   if [[ $cur == -*=* ]]; then
     opt=\${cur%%=*}
     compset -P '*='
