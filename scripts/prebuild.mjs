@@ -2,6 +2,8 @@
 // Runs as `prepack` (and, with --clean, as `postpack`): puts prebuilt N-API
 // binaries for this platform into the package so that installing it needs no
 // compiler. docs/install.md explains the choice and the supported platforms.
+// With --sources (run by `prepare`, which npm also runs for git installs such as
+// pre-commit's) it only copies the grammar sources the compile fallback needs.
 //
 //  - grammars/nix/prebuilds/<platform>-<arch>/: our grammar binding, plus a copy of
 //    tree-sitter-nix's C sources in grammars/nix/src for the compile fallback
@@ -13,6 +15,7 @@
 //
 // Each addon is compiled by prebuildify in a scratch copy, so the checkout's own
 // build/Release (which tests running meanwhile load) is never rebuilt under them.
+// --clean removes the prebuilds; the copied sources stay (gitignored, refreshed by prepare).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,13 +34,17 @@ const addons = [
 const grammarSources = ['parser.c', 'scanner.c', 'tree_sitter/parser.h', '../LICENSE'];
 const notCopied = new Set(['build', 'prebuilds', 'node_modules']);
 
-function prebuild() {
+function copySources() {
   const nixSrc = path.join(path.dirname(require.resolve('tree-sitter-nix/package.json')), 'src');
   for (const f of grammarSources) {
     const dest = path.join(grammarDir, 'src', path.basename(f) === 'LICENSE' ? 'LICENSE' : f);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.copyFileSync(path.join(nixSrc, f), dest);
   }
+}
+
+function prebuild() {
+  copySources();
   // Inside node_modules so that binding.gyp's require('node-addon-api') resolves.
   const scratchRoot = path.join(path.dirname(treeSitterDir), '.cache');
   fs.mkdirSync(scratchRoot, { recursive: true });
@@ -56,9 +63,9 @@ function prebuild() {
 }
 
 function clean() {
-  fs.rmSync(path.join(grammarDir, 'src'), { recursive: true, force: true });
   for (const addon of addons) fs.rmSync(path.join(addon.dir, 'prebuilds'), { recursive: true, force: true });
 }
 
 if (process.argv.includes('--clean')) clean();
+else if (process.argv.includes('--sources')) copySources();
 else prebuild();

@@ -6,7 +6,9 @@ import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan
 import { REPORT_FORMATS, renderReport, shouldColor, type ReportFormat } from '../report/index.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { escapeControl } from '../core/escape.js';
+import { kindOfPath } from '../discover/kind.js';
 import { analyzePaths } from '../rules/analyze.js';
+import { reportOnly } from '../rules/report-only.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import type { ScanResult } from '../rules/result.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
@@ -26,6 +28,7 @@ interface ScanFlags {
   fix?: string | true;
   diff?: boolean;
   maxFileSize?: number;
+  context?: string;
 }
 
 /**
@@ -65,11 +68,14 @@ export const register: Register = (program, setExitCode) => {
     .option('--no-config', 'ignore any .nixharden.toml')
     .option('-j, --jobs <n>', 'worker threads for parsing (default: CPU count)', positiveInt)
     .option('--max-file-size <bytes>', 'skip (and report) files larger than this; K, M, G suffixes (default 8M)', parseSize)
+    .option('--context <dir>', 'read every file under DIR for context but report only findings in the named files, ignoring names nixharden does not scan (the pre-commit hook)')
     .action(async (args: string[], flags: ScanFlags) => {
       const { mode: fixMode, paths } = fixRequest(flags.fix, args);
       // The argument is optional only so that `--fix DIR` can supply it; some path is still required.
       if (paths.length === 0) throw new UserError('missing paths to scan (nixharden scan [options] <paths...>)');
-      let result = await analyzePaths(paths, {
+      // With --context the tree is scanned, plus named files it may not reach (ignored by .gitignore).
+      const named = flags.context === undefined ? [] : paths.filter((p) => kindOfPath(p) !== undefined);
+      let result = await analyzePaths(flags.context === undefined ? paths : [flags.context, ...named], {
         configFile: typeof flags.config === 'string' ? flags.config : undefined,
         noConfig: flags.config === false,
         minSeverity: flags.minSeverity,
@@ -80,6 +86,7 @@ export const register: Register = (program, setExitCode) => {
         ...(flags.maxFileSize ? { maxFileSize: flags.maxFileSize } : {}),
         toolVersion: VERSION,
       });
+      if (flags.context !== undefined) result = reportOnly(result, named);
       // Expired ignores and similar notes are warnings on stderr in every format.
       for (const n of result.notes) process.stderr.write(`nixharden: warning: ${escapeControl(`${n.where ? `${n.where}: ` : ''}${n.message}`)}\n`);
       const ruleError = result.notes.some((n) => n.kind === 'rule-error');

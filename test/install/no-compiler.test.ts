@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { copyWorkingTree } from '../helpers/working-tree.js';
 
 /**
  * The packed package installs and scans with no compiler reachable (docs/install.md):
@@ -16,13 +17,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-install-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function copyCheckout(dest: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' })
-    .split('\0')
-    .filter((f) => f && fs.existsSync(path.join(repoRoot, f)));
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
-    fs.copyFileSync(path.join(repoRoot, f), path.join(dest, f));
-  }
+  copyWorkingTree(dest);
   // A real copy (not a symlink): npm bundles tree-sitter's own dependencies only from a real tree.
   execFileSync('cp', ['-a', path.join(repoRoot, 'node_modules'), path.join(dest, 'node_modules')]);
 }
