@@ -113,7 +113,8 @@ export function renderPinPrBody(report: PinReport): string {
   return [...out, ...footer].join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Real paths: the action may run this file through a symlinked directory.
+if (process.argv[1] && fs.realpathSync(path.resolve(process.argv[1])) === fs.realpathSync(fileURLToPath(import.meta.url))) {
   const file = process.argv[2];
   if (!file) {
     process.stderr.write('usage: node pin-pr-body.js PIN.json (the output of nixharden pin --format json)\n');
