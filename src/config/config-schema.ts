@@ -13,7 +13,8 @@ export const CONFIG_SCHEMA_ID = 'https://nixharden.dev/schemas/config-v1.json';
 const ruleName = { type: 'string', minLength: 1, description: 'A rule id (NH001) or slug (unofficial-substituter); see `nixharden rules`.' } as const;
 const severity = { enum: [...SEVERITIES] } as const;
 const stringList = { type: 'array', items: { type: 'string' } } as const;
-const date = { type: 'string', format: 'date' } as const;
+// A pattern, not `format: date` (ajv-formats is only a dev dependency); config.ts also checks the day exists.
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 
 export const configSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',

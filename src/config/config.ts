@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import { UserError } from '../core/errors.js';
 import type { RulePolicy } from '../rules/engine.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
+import { tomlLocator, type Locator } from '../syntax/toml-locate.js';
 import { configSchema } from './config-schema.js';
-import { locateTomlLine, type TomlPlace } from './locate.js';
 
 export const CONFIG_FILE_NAME = '.nixharden.toml';
 
@@ -35,7 +34,7 @@ export interface NixhardenConfig {
 
 export const EMPTY_CONFIG: NixhardenConfig = { policy: { disable: [], severity: {}, ignore: [] }, options: {} };
 
-type Table = Record<string, unknown>;
+type Pointer = (string | number)[];
 
 /** The decoded file once the schema accepts it (dates already "YYYY-MM-DD"). */
 interface RawConfig {
@@ -58,29 +57,29 @@ export function parseConfig(text: string, file: string, knownRules: readonly { i
     if (err instanceof TomlError) throw new UserError(`invalid TOML: ${err.message.split('\n')[0]}`, undefined, file, err.line);
     throw err;
   }
-  const fail = (msg: string, place: TomlPlace): never => {
-    throw new UserError(msg, undefined, file, locateTomlLine(text, place) ?? 1);
+  const locate = tomlLocator(text);
+  const fail = (msg: string, pointer: Pointer): never => {
+    throw new UserError(msg, undefined, file, locate(pointer) ?? 1);
   };
-  const problem = firstSchemaProblem(doc, text);
-  if (problem) fail(problem.message, problem.place);
+  const problem = firstSchemaProblem(doc, locate);
+  if (problem) fail(problem.message, problem.pointer);
   const raw = doc as RawConfig;
 
-  const ruleKey = (r: string, place: TomlPlace): string => {
-    if (!knownRules.some((k) => k.id.toLowerCase() === r.toLowerCase() || k.slug === r.toLowerCase())) fail(`unknown rule "${r}"`, place);
+  const ruleKey = (r: string, pointer: Pointer): string => {
+    if (!knownRules.some((k) => k.id.toLowerCase() === r.toLowerCase() || k.slug === r.toLowerCase())) fail(`unknown rule "${r}"`, pointer);
     return r.toLowerCase().startsWith('nh') ? r.toUpperCase() : r;
   };
 
   const config: NixhardenConfig = { file, policy: { disable: [], severity: {}, ignore: [] }, options: { ...raw.options } };
-  config.policy.disable = (raw.rules?.disable ?? []).map((r) => ruleKey(r, { table: ['rules'], key: 'disable' }));
-  for (const [k, v] of Object.entries(raw.rules?.severity ?? {})) config.policy.severity[ruleKey(k, { table: ['rules', 'severity'], key: k })] = v;
+  config.policy.disable = (raw.rules?.disable ?? []).map((r, i) => ruleKey(r, ['rules', 'disable', i]));
+  for (const [k, v] of Object.entries(raw.rules?.severity ?? {})) config.policy.severity[ruleKey(k, ['rules', 'severity', k])] = v;
   (raw.ignore ?? []).forEach((e, index) => {
-    const table = ['ignore'];
     const { rule, ...rest } = e;
     config.policy.ignore.push({
-      rule: ruleKey(rule, { table, index, key: 'rule' }),
+      rule: ruleKey(rule, ['ignore', index, 'rule']),
       ...rest,
       baseDir: path.dirname(path.resolve(file)),
-      where: `${file}:${locateTomlLine(text, { table, index }) ?? 1}`,
+      where: `${file}:${locate(['ignore', index]) ?? 1}`,
     });
   });
   if (raw.scan?.minSeverity) config.minSeverity = raw.scan.minSeverity;
@@ -90,7 +89,7 @@ export function parseConfig(text: string, file: string, knownRules: readonly { i
 
 /**
  * TOML dates become "YYYY-MM-DD" strings, as the schema (and taplo) read them; a
- * date-time or a time becomes longer text, which `format: date` then rejects.
+ * date-time or a time becomes longer text, which the schema's date pattern rejects.
  */
 function datesAsStrings(v: unknown): unknown {
   if (v instanceof TomlDate) return v.isDate() ? v.toISOString().slice(0, 10) : v.toISOString();
@@ -101,12 +100,11 @@ function datesAsStrings(v: unknown): unknown {
 
 // ---------------------------------------------------------------- schema errors
 
-// ajv-formats is CommonJS with a default export.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => Ajv;
 let validate: ValidateFunction | undefined;
 
 const severityMessage = (): string => `severity must be one of ${SEVERITIES.join(', ')}`;
 const listMessage = (key: string): string => `"${key}" must be a list of strings`;
+const dateMessage = (key: string): string => `"${key}" must be a date (YYYY-MM-DD)`;
 
 /**
  * The message for each place in the schema, keyed by its path with `*` for an array
@@ -123,7 +121,7 @@ const MESSAGES: Record<string, (key: string, value: unknown) => string> = {
   'ignore.*.rule': (_, v) => `unknown rule "${String(v)}"`,
   'ignore.*.path': (key) => `"${key}" must be a non-empty string`,
   'ignore.*.reason': (key) => `"${key}" must be a non-empty string`,
-  'ignore.*.until': (key) => `"${key}" must be a date (YYYY-MM-DD)`,
+  'ignore.*.until': dateMessage,
   options: () => '"options" must be a table',
   'options.supportedReleasesAsOf:dependencies': () => '"supportedReleasesAsOf" dates a "supportedReleases" list; set that too',
   'options.officialSubstituters': listMessage,
@@ -132,70 +130,55 @@ const MESSAGES: Record<string, (key: string, value: unknown) => string> = {
   'options.supportedReleases': listMessage,
   'options.supportedReleases:minItems': (key) => `"${key}" must name at least one release`,
   'options.supportedReleases.*:pattern': (_, v) => `"supportedReleases" entries must be nixpkgs releases like "26.05" (got "${String(v)}")`,
-  'options.supportedReleasesAsOf': (key) => `"${key}" must be a date (YYYY-MM-DD)`,
+  'options.supportedReleasesAsOf': dateMessage,
   scan: () => '"scan" must be a table',
   'scan.minSeverity': severityMessage,
   'scan.profile': (key) => `"${key}" must be one of ${PROFILE_NAMES.join(', ')}`,
 };
 
-/** The schema violation nearest the top of the file, as a message and a place; undefined when the file is valid. */
-function firstSchemaProblem(doc: unknown, text: string): { message: string; place: TomlPlace } | undefined {
-  if (!validate) {
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-    addFormats(ajv);
-    validate = ajv.compile(configSchema);
-  }
-  if (validate(doc)) return undefined;
-  const problems = (validate.errors ?? []).map((e) => describeProblem(e, doc));
-  const line = (p: { place: TomlPlace }): number => locateTomlLine(text, p.place) ?? 1;
+/** The schema violation nearest the top of the file (message and place); undefined when the file is valid. */
+function firstSchemaProblem(doc: unknown, locate: Locator): { message: string; pointer: Pointer } | undefined {
+  validate ??= new Ajv({ allErrors: true, strict: true, verbose: true }).compile(configSchema);
+  const problems = validate(doc) ? [] : (validate.errors ?? []).map(describeProblem);
+  // The pattern only shapes YYYY-MM-DD; the day must also exist (no 2026-02-30).
+  for (const pointer of datePointers(doc)) problems.push({ message: dateMessage(String(pointer.at(-1))), pointer });
+  const line = (p: { pointer: Pointer }): number => locate(p.pointer) ?? 1;
   return problems.sort((a, b) => line(a) - line(b))[0];
 }
 
-function describeProblem(e: ErrorObject, doc: unknown): { message: string; place: TomlPlace } {
-  const pointer = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+/** Dates that match the schema's pattern but name no calendar day. */
+function datePointers(doc: unknown): Pointer[] {
+  const d = doc as RawConfig;
+  const candidates: [Pointer, unknown][] = [
+    ...(Array.isArray(d?.ignore) ? d.ignore.map((e, i): [Pointer, unknown] => [['ignore', i, 'until'], (e as { until?: unknown } | null)?.until]) : []),
+    [['options', 'supportedReleasesAsOf'], (d?.options as { supportedReleasesAsOf?: unknown } | undefined)?.supportedReleasesAsOf],
+  ];
+  const notADay = (v: unknown): boolean =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v;
+  return candidates.filter(([, v]) => notADay(v)).map(([p]) => p);
+}
+
+function describeProblem(e: ErrorObject): { message: string; pointer: Pointer } {
+  const pointer: Pointer = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const p = e.params as Record<string, unknown>;
   // Point at the offending key itself, not the table holding it.
   if (e.keyword === 'additionalProperties') pointer.push(String(p.additionalProperty));
   if (e.keyword === 'dependencies') pointer.push(String(p.property));
-  const place = tomlPlace(pointer, doc);
+  const names = pointer.filter((s): s is string => typeof s === 'string');
   if (e.keyword === 'additionalProperties') {
     const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-    return { message: `unknown key "${[...place.table, place.key].join('.')}" (expected ${allowed.map((a) => `"${a}"`).join(', ')})`, place };
+    return { message: `unknown key "${names.join('.')}" (expected ${allowed.map((a) => `"${a}"`).join(', ')})`, pointer };
   }
   // Array indexes and rule names (the keys of [rules.severity]) are `*` in MESSAGES.
-  const schemaPath = pointer.map((s, i) => (/^\d+$/.test(s) || (i === 2 && pointer[1] === 'severity') ? '*' : s)).join('.');
+  const schemaPath = pointer.map((s, i) => (typeof s === 'number' || (i === 2 && pointer[1] === 'severity') ? '*' : s)).join('.');
   // A bad element of a value list (`disable = ["NH001", 2]`) is described by its list.
   const message = MESSAGES[`${schemaPath}:${e.keyword}`] ?? MESSAGES[schemaPath] ?? MESSAGES[schemaPath.replace(/\.\*$/, '')];
-  const key = e.keyword === 'required' ? String(p.missingProperty) : ([...pointer].reverse().find((s) => !/^\d+$/.test(s)) ?? '');
-  return { message: message ? message(key, e.data) : `"${key}" ${e.message ?? 'is invalid'}`, place };
-}
-
-/**
- * The TOML place of a JSON pointer into the document: an `[[array]]` entry is a table
- * and an index; a value (even an element of `disable = [ … ]`) is its key's line.
- */
-function tomlPlace(pointer: string[], doc: unknown): TomlPlace {
-  const table: string[] = [];
-  let index: number | undefined;
-  let node = doc;
-  for (let i = 0; i < pointer.length; i++) {
-    const seg = pointer[i]!;
-    const next = (node as Table | undefined)?.[seg];
-    if (Array.isArray(next) && next.length > 0 && next.every(isTable) && /^\d+$/.test(pointer[i + 1] ?? '')) {
-      table.push(seg);
-      index = Number(pointer[++i]);
-      if (i === pointer.length - 1) return { table, index };
-      node = next[index];
-    } else if (i < pointer.length - 1 && isTable(next)) {
-      table.push(seg);
-      node = next;
-    } else return { table, index, key: seg };
-  }
-  return { table, index };
-}
-
-function isTable(v: unknown): v is Table {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  const key = e.keyword === 'required' ? String(p.missingProperty) : (names.at(-1) ?? '');
+  return { message: message ? message(key, e.data) : `"${key}" ${e.message ?? 'is invalid'}`, pointer };
 }
 
 /**

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../core/fs.js';
-import { policySchema } from '../trust/policy-schema.js';
+import { policySchema } from '../trust/policy/schema.js';
 import { configSchema } from './config-schema.js';
 
 export const defaultSchemasDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'schemas');

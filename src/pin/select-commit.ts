@@ -6,10 +6,12 @@
  * trust/'s verifyCommits; this module only walks, stops early and explains.
  */
 import { UserError } from '../core/errors.js';
-import { selectRepository, type TrustPolicy } from '../trust/policy.js';
-import type { CommitSource } from '../trust/sources/types.js';
-import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/sources/verify-commits.js';
-import type { GitHubRepo } from './types.js';
+import { selectRepository, type TrustPolicy } from '../trust/policy/policy.js';
+import type { CommitSource } from '../sources/types.js';
+import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/verify-commits/pipeline.js';
+import type { GitHubRepo } from '../model/pin-types.js';
+import { DEFAULT_PIN_LIMIT as DEFAULT_LIMIT } from '../core/defaults.js';
+import { FULL_COMMIT_ID } from '../core/commit-id.js';
 
 export interface TrustInput {
   policy?: TrustPolicy;
@@ -46,7 +48,6 @@ export interface Selection {
   warnings: string[];
 }
 
-export const DEFAULT_LIMIT = 1000;
 const CHUNK = 100;
 
 /** A source that also answers to the pins' `owner/repo`, so the policy entry for that repository applies to a local clone. */
@@ -130,7 +131,7 @@ async function resolveBranch(source: CommitSource, branch: string): Promise<stri
     return await source.resolve(branch);
   } catch (err) {
     // A clone usually has the branch as a remote-tracking ref only.
-    if (!(err instanceof UserError) || /^[0-9a-f]{40}$/.test(branch)) throw err;
+    if (!(err instanceof UserError) || FULL_COMMIT_ID.test(branch)) throw err;
     return source.resolve(`refs/remotes/origin/${branch}`).catch(() => {
       throw err;
     });
