@@ -42,7 +42,7 @@ describe('published JSON Schemas (docs/schemas)', () => {
     const example = tomlAsJson(fencedToml('README.md', '#### Configuration: `.nixharden.toml`'));
     expect(config(example) ? [] : config.errors).toEqual([]);
     expect(config({ rules: { disabel: [] } })).toBe(false);
-    expect(config({ ignore: [{ rule: 'NH001', until: '2026-02-30' }] })).toBe(false);
+    expect(config({ ignore: [{ rule: 'NH001', until: '2026-2-3' }] })).toBe(false);
 
     const policy = published('nixharden-policy.schema.json');
     const policyExample = tomlAsJson(fencedToml('docs/policy.md', ''));
