@@ -22,7 +22,7 @@ function fixtureRepo(dir: string): string {
   fs.mkdirSync(path.join(dir, 'hosts'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'hosts', 'good.nix'), '{ ... }:\n{\n  networking.hostName = "good";\n}\n');
   fs.writeFileSync(path.join(dir, 'hosts', 'bad.nix'), '{ ... }:\n{\n  nix.settings.substituters = [ "http://cache.example.org" ];\n}\n');
-  for (const f of ['flake.nix', 'flake.lock']) fs.copyFileSync(path.join(repoRoot, 'fixtures', 'rules', 'stale-lock', f), path.join(dir, f));
+  for (const f of ['flake.nix', 'flake.lock']) fs.copyFileSync(path.join(repoRoot, 'fixtures', 'rules', 'NH019-stale-lock', f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, 'Cargo.lock'), 'version = 3\n');
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
