@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { commands } from '../../src/cli/commands.js';
-import { specFromCommander, type CompletionSpec } from '../../src/completion/spec.js';
+import { specFromCommander, type CompletionSpec } from '../../src/cli/completion/spec.js';
 import { runCli } from '../helpers/cli.js';
 import { describeWhen } from '../helpers/requires.js';
 
