@@ -93,7 +93,7 @@ export function runRules(
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   let belowThreshold = 0;
-  const ctx = { model, options };
+  const ctx = { model, options, ...(selection.profile ? { profile: selection.profile } : {}) };
   for (const file of model.files) {
     const inline = inlineSuppressions(file);
     for (const rule of active) {
