@@ -8,10 +8,10 @@ import { Option } from 'commander';
 import { UserError } from '../core/errors.js';
 import { pinToJson } from '../pin/list.js';
 import { planPins, writePinPlan, type PinPlan } from '../pin/pin-config.js';
-import { DEFAULT_BRANCH_TTL_SECONDS } from '../pin/github-history.js';
+import { DEFAULT_BRANCH_TTL_SECONDS } from '../sources/github-history.js';
 import { DEFAULT_LIMIT } from '../pin/select-commit.js';
-import { loadPolicy } from '../trust/policy.js';
-import { defaultCacheDir } from '../trust/sources/cache.js';
+import { loadPolicy } from '../trust/policy/policy.js';
+import { defaultCacheDir } from '../sources/cache.js';
 import type { Register } from './types.js';
 
 interface Flags {

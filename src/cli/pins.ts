@@ -1,7 +1,7 @@
 import { escapeControl } from '../core/escape.js';
 /** `nixharden pins PATH…`: list every pin of a configuration. */
 import { Option } from 'commander';
-import { loadConfigModel } from '../scan/index.js';
+import { loadConfigModel } from '../model/load/index.js';
 import { formatAge, listPins, pinToJson } from '../pin/list.js';
 import type { Pin } from '../pin/types.js';
 import type { Register } from './types.js';

@@ -4,11 +4,11 @@
  */
 import { Option } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
-import { loadPolicy } from '../trust/policy.js';
-import { defaultCacheDir } from '../trust/sources/cache.js';
-import { GitHubSource } from '../trust/sources/github.js';
-import { LocalGitSource } from '../trust/sources/local-git.js';
-import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/sources/verify-commits.js';
+import { loadPolicy } from '../trust/policy/policy.js';
+import { defaultCacheDir } from '../sources/cache.js';
+import { GitHubSource } from '../sources/github.js';
+import { LocalGitSource } from '../sources/local-git.js';
+import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/verify-commits/pipeline.js';
 import type { Register } from './types.js';
 
 interface Flags {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { ExitCode, UserError } from '../core/errors.js';
 import { kindOfPath } from './kind.js';
-import type { SourceKind } from '../model/types.js';
+import type { SourceKind } from './kind.js';
 
 export interface DiscoveredFile {
   absPath: string;

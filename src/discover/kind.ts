@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { SourceKind } from '../model/types.js';
+/** The kinds of file a scan reads. */
+export type SourceKind = 'nix' | 'nix.conf' | 'flake.lock' | 'sources.json';
 
 /** The kind of a file, from its name: `*.nix`, `flake.lock`, `nix.conf` / `nix.custom.conf`, `sources.json`. */
 export function kindOfPath(p: string): SourceKind | undefined {

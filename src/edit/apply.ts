@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors.js';
 import { LineIndex } from '../core/span.js';
-import type { TextEdit } from './types.js';
+import type { TextEdit } from '../core/text-edit.js';
 
 /**
  * Applies edits to one file's text. Edits are sorted by position and spliced

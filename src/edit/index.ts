@@ -1,6 +1,6 @@
 // The edit engine: TextEdits → new text → guard → diff → atomic write.
-export type { TextEdit, Fix, FixTier } from './types.js';
-export { editFromSpan } from './types.js';
+export type { TextEdit, Fix, FixTier } from '../core/text-edit.js';
+export { editFromSpan } from '../core/text-edit.js';
 export { applyEdits, sortAndCheck } from './apply.js';
 export { unifiedDiff } from './diff.js';
 export { writeFileAtomic } from '../core/fs.js';

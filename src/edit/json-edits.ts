@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js';
-import type { TextEdit } from './types.js';
+import type { TextEdit } from '../core/text-edit.js';
 
 /** A value's or member's offsets in the file text (what src/syntax/json-positions.ts gives). */
 export interface OffsetSpan {

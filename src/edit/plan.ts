@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { applyEdits } from './apply.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { unifiedDiff } from './diff.js';
-import type { TextEdit } from './types.js';
+import type { TextEdit } from '../core/text-edit.js';
 
 /** Re-parses edited text; returns why it is broken, or undefined when it is fine. */
 export type EditGuard = (file: string, newText: string) => string | undefined;

@@ -2,7 +2,7 @@
  * Unsafe-tier edits on list-valued settings: dropping third-party substituters and
  * narrowing trusted-users to root. They change behaviour on purpose; callers say why.
  */
-import type { TextEdit } from '../edit/types.js';
+import type { TextEdit } from '../core/text-edit.js';
 import type { FileModel } from '../model/types.js';
 import { isOfficialSubstituter, type SettingView, type Word } from '../rules/checks/util.js';
 import { literalWord, removeWordEdit, renameDeprecated } from './setting-edits.js';

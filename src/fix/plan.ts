@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { guardForFile } from '../edit/guards.js';
 import { planFileEdits, writePlannedEdits, type EditGuard, type FileEditResult } from '../edit/plan.js';
-import type { TextEdit } from '../edit/types.js';
+import type { TextEdit } from '../core/text-edit.js';
 import type { ScanResult } from '../rules/result.js';
 import type { Finding, FixStatus } from '../rules/types.js';
 import { nixInstantiateGuard } from './nix-parse.js';

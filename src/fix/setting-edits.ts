@@ -6,7 +6,7 @@
  */
 import { DEPRECATED_OPTIONS } from '../model/settings.js';
 import type { FileModel } from '../model/types.js';
-import type { TextEdit } from '../edit/types.js';
+import type { TextEdit } from '../core/text-edit.js';
 import type { SettingView, Word } from '../rules/checks/util.js';
 
 const NIX_CONF_ALIASES: Record<string, string> = {

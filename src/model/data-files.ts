@@ -8,7 +8,8 @@ import { UserError } from '../core/errors.js';
 import { jsonEntry, jsonGet, jsonScalar, parseJsonWithPositions, type JsonNode } from '../syntax/json-positions.js';
 import { parseNixConf } from '../syntax/nixconf.js';
 import { confLineSetting } from './settings.js';
-import type { FileModel, ImportRef, LockNode, ParseProblem, SourceKind, SourcesEntry } from './types.js';
+import type { FileModel, ImportRef, LockNode, ParseProblem, SourcesEntry } from './types.js';
+import type { SourceKind } from '../discover/kind.js';
 
 export interface FileInput {
   file: string;

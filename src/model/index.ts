@@ -4,10 +4,10 @@
  */
 import { modelFlakeLock, modelNixConf, modelSources } from './data-files.js';
 import { modelNixFile, type NixModelOptions } from './nix-file.js';
-import type { FileModel, SourceKind } from './types.js';
+import type { FileModel } from './types.js';
+import type { SourceKind } from '../discover/kind.js';
 
 export type { FileModel, ConfigModel } from './types.js';
-export { kindOfPath } from '../discover/kind.js';
 
 export interface FileModelInput {
   /** Path as shown to users (relative to the scan root). */

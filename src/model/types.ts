@@ -1,3 +1,4 @@
+import type { SourceKind } from '../discover/kind.js';
 import type { SkippedFile } from '../discover/index.js';
 /**
  * The static configuration model: facts extracted from Nix files, nix.conf,
@@ -10,7 +11,6 @@ import type { SkippedFile } from '../discover/index.js';
 import type { Span } from '../core/span.js';
 
 /** What kind of file a fact came from. */
-export type SourceKind = 'nix' | 'nix.conf' | 'flake.lock' | 'sources.json';
 
 /**
  * A value as far as it can be known statically. Anything the model cannot

@@ -6,9 +6,9 @@
  * trust/'s verifyCommits; this module only walks, stops early and explains.
  */
 import { UserError } from '../core/errors.js';
-import { selectRepository, type TrustPolicy } from '../trust/policy.js';
-import type { CommitSource } from '../trust/sources/types.js';
-import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/sources/verify-commits.js';
+import { selectRepository, type TrustPolicy } from '../trust/policy/policy.js';
+import type { CommitSource } from '../sources/types.js';
+import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/verify-commits/pipeline.js';
 import type { GitHubRepo } from './types.js';
 
 export interface TrustInput {

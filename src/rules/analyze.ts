@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { loadConfig, type NixhardenConfig } from '../config/config.js';
 import { loadBranchList } from '../data/branch-store.js';
-import { loadConfigModel } from '../scan/index.js';
+import { loadConfigModel } from '../model/load/index.js';
 import { DEFAULT_OPTIONS, runRules, type Selection } from './engine.js';
 import { loadRules, type LoadedRule } from './registry.js';
 import { selectionFor, type ProfileName } from './profiles.js';

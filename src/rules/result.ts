@@ -1,4 +1,4 @@
-import type { SourceKind } from '../model/types.js';
+import type { SourceKind } from '../discover/kind.js';
 import type { Note, Selection } from './engine.js';
 import type { Finding, RuleMeta } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Span } from '../core/span.js';
-import type { Fix } from '../edit/types.js';
+import type { Fix } from '../core/text-edit.js';
 import type { ConfigModel, FileModel } from '../model/types.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';

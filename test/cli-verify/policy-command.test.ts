@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { runCli } from '../helpers/cli.js';
-import { Fixture } from '../trust/sources/fixture-repo.js';
+import { Fixture } from '../sources/fixture-repo.js';
 
 /** Several CLI processes per test on a shared machine: allow for a loaded CPU. */
 const CLI_TIMEOUT = 240_000;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { Fixture, type GpgKey, type SshKey } from '../trust/sources/fixture-repo.js';
+import { Fixture, type GpgKey, type SshKey } from '../sources/fixture-repo.js';
 
 /** Several CLI processes per test on a shared machine: allow for a loaded CPU. */
 const CLI_TIMEOUT = 240_000;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UserError } from '../../src/core/errors.js';
 import { applyEdits } from '../../src/edit/apply.js';
 import { unifiedDiff } from '../../src/edit/diff.js';
-import type { TextEdit } from '../../src/edit/types.js';
+import type { TextEdit } from '../../src/core/text-edit.js';
 
 const edit = (text: string, find: string, replacement: string, file = 'f.nix'): TextEdit => {
   const i = text.indexOf(find);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { guardForFile, jsonGuard, nixGuard } from '../../src/edit/guards.js';
 import { planFileEdits, writePlannedEdits } from '../../src/edit/plan.js';
-import type { TextEdit } from '../../src/edit/types.js';
+import type { TextEdit } from '../../src/core/text-edit.js';
 
 /** Nix's own parser decides what is valid Nix. */
 function nixParses(text: string): boolean {

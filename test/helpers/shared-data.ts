@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeWhen } from './requires.js';
 
 /**
  * ../shared/data beside the checkout holds real vectors (signed commits, stagex
@@ -12,6 +13,7 @@ export function hasSharedData(sub = ''): boolean {
   return fs.existsSync(path.join(sharedDataDir, sub));
 }
 
+/** Skips when ../shared/data/<sub> is absent, but fails under CI=true (test/helpers/requires.ts). */
 export function describeWithSharedData(sub: string, name: string, fn: () => void): void {
-  (hasSharedData(sub) ? describe : describe.skip)(name, fn);
+  describeWhen(hasSharedData(sub), `../shared/data/${sub}`, name, fn);
 }

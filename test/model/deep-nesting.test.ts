@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { processItem } from '../../src/scan/model-file.js';
+import { processItem } from '../../src/model/load/model-file.js';
 import { describeWithNix, nixRejects } from '../syntax/oracle.js';
 
 const SHAPES: Record<string, (n: number) => string> = {

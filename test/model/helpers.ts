@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Span } from '../../src/core/span.js';
-import { buildFileModel, kindOfPath } from '../../src/model/index.js';
+import { buildFileModel } from '../../src/model/index.js';
+import { kindOfPath } from '../../src/discover/kind.js';
 import type { FileModel, StaticValue } from '../../src/model/types.js';
 
 export const fixturesDir = path.resolve(process.cwd(), 'fixtures', 'model');

@@ -14,7 +14,7 @@ import { guardForFile } from '../../src/edit/guards.js';
 import { listPins } from '../../src/pin/list.js';
 import { hashBytes } from '../../src/pin/nar/hash.js';
 import { rewritePin, type PinTarget } from '../../src/pin/rewrite/index.js';
-import { loadConfigModel } from '../../src/scan/index.js';
+import { loadConfigModel } from '../../src/model/load/index.js';
 
 const rev = 'ab'.repeat(20);
 const nar = hashBytes('tree');

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { DEFAULT_BRANCH_TTL_SECONDS, GitHubHistory } from '../../src/pin/github-history.js';
+import { DEFAULT_BRANCH_TTL_SECONDS, GitHubHistory } from '../../src/sources/github-history.js';
 import { selectCommit } from '../../src/pin/select-commit.js';
-import { LocalGitSource } from '../../src/trust/sources/local-git.js';
+import { LocalGitSource } from '../../src/sources/local-git.js';
 import { SigningLab, type GpgKey, type TempRepo } from '../helpers/signing.js';
 import { GitHubStandIn } from './github-server.js';
 
@@ -133,7 +133,7 @@ min = 1
 signers = ["alice"]
 `,
   );
-  const { loadPolicy } = await import('../../src/trust/policy.js');
+  const { loadPolicy } = await import('../../src/trust/policy/policy.js');
   const source = await LocalGitSource.open(repo.dir);
   try {
     const s = await selectCommit({ source, repo: repoName, branch: 'nixos-unstable', policy: await loadPolicy(policy) });

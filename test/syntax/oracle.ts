@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeWhen } from '../helpers/requires.js';
 
 export function hasNix(): boolean {
   return spawnSync('nix-instantiate', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -12,9 +13,7 @@ export function hasNix(): boolean {
  * suite, elsewhere the oracle tests are skipped.
  */
 export function describeWithNix(name: string, fn: () => void): void {
-  if (hasNix()) describe(name, fn);
-  else if (process.env.CI) describe(name, () => it('needs nix-instantiate (apt-get install nix-bin)', () => expect(hasNix()).toBe(true)));
-  else describe.skip(name, fn);
+  describeWhen(hasNix(), 'nix-instantiate (apt-get install nix-bin)', name, fn);
 }
 
 /** Parses many files in one process; when that fails, finds the files Nix rejects one by one. */

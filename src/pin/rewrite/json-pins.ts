@@ -2,7 +2,7 @@
 import { UserError } from '../../core/errors.js';
 import type { Span } from '../../core/span.js';
 import { insertJsonKeyAfter, replaceJsonValue } from '../../edit/json-edits.js';
-import type { TextEdit } from '../../edit/types.js';
+import type { TextEdit } from '../../core/text-edit.js';
 import type { LockNode, SourcesEntry } from '../../model/types.js';
 import type { Pin } from '../types.js';
 import { formatHash, hashStyleOf, type PinTarget } from './target.js';

@@ -1,6 +1,6 @@
 /** Rewrites of pins written in Nix: flake.nix inputs and fetcher calls. */
 import { UserError } from '../../core/errors.js';
-import type { TextEdit } from '../../edit/types.js';
+import type { TextEdit } from '../../core/text-edit.js';
 import type { FetchCall, FlakeInput, StaticValue } from '../../model/types.js';
 import type { Pin } from '../types.js';
 import { bindingEnd, branchCommentEdits, newBindingText, nixString, replaceValue } from './nix-text.js';

@@ -6,7 +6,7 @@
  */
 import { UserError } from '../../core/errors.js';
 import type { Span } from '../../core/span.js';
-import type { TextEdit } from '../../edit/types.js';
+import type { TextEdit } from '../../core/text-edit.js';
 
 /** A Nix string literal for values we write (revs, hashes, URLs): refuse anything needing escapes. */
 export function nixString(value: string): string {

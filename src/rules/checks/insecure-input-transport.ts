@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { replaceJsonValue } from '../../edit/json-edits.js';
-import type { Fix, TextEdit } from '../../edit/types.js';
+import type { Fix, TextEdit } from '../../core/text-edit.js';
 import type { ConfigModel, FileModel } from '../../model/types.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { httpsUpgrade } from './https-hosts.js';

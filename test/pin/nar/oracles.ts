@@ -75,3 +75,30 @@ export function buildTrickyTree(root: string, opts: { nonUtf8?: boolean } = {}):
   symlinkSync('ä.txt', path.join(root, 'src/ünicode-link'));
   if (opts.nonUtf8) writeFileSync(Buffer.concat([Buffer.from(path.join(root, 'src') + '/latin1-'), Buffer.from([0xe9, 0xff]), Buffer.from('.txt')]), 'raw bytes name\n');
 }
+
+/**
+ * What `npm install` leaves behind, generated: packages with package.json, nested lib
+ * folders, executable bin scripts, relative `.bin` symlinks, a scoped package and a deep
+ * chain of nested node_modules.
+ */
+export function buildPackageTree(root: string): void {
+  const w = (rel: string, data: string, mode = 0o644): void => {
+    const p = path.join(root, rel);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, data);
+    chmodSync(p, mode);
+  };
+  for (let i = 0; i < 12; i++) {
+    const name = i === 0 ? '@scope/pkg-0' : `pkg-${i}`;
+    w(`${name}/package.json`, JSON.stringify({ name, version: `1.${i}.0`, bin: { [`tool-${i}`]: 'bin/cli.js' } }, null, 2));
+    w(`${name}/bin/cli.js`, `#!/usr/bin/env node\nconsole.log(${i});\n`, 0o755);
+    for (let j = 0; j < 5; j++) w(`${name}/lib/${'sub/'.repeat(j)}m${j}.js`, `export const v${j} = ${i * j};\n`);
+    mkdirSync(path.join(root, '.bin'), { recursive: true });
+    symlinkSync(`../${name}/bin/cli.js`, path.join(root, '.bin', `tool-${i}`));
+  }
+  let deep = 'pkg-1';
+  for (let d = 0; d < 6; d++) {
+    deep = `${deep}/node_modules/dep-${d}`;
+    w(`${deep}/index.js`, `module.exports = ${d};\n`);
+  }
+}

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../../src/core/errors.js';
-import { loadPolicy, repoKey, selectRepository, signerIndex } from '../../../src/trust/policy.js';
-import { Fixture, type GpgKey, type SshKey } from '../sources/fixture-repo.js';
+import { loadPolicy, repoKey, selectRepository, signerIndex } from '../../../src/trust/policy/policy.js';
+import { Fixture, type GpgKey, type SshKey } from '../../sources/fixture-repo.js';
 
 const fixturesDir = path.resolve('fixtures/policy');
 

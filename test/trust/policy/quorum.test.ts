@@ -3,9 +3,9 @@
  * the signature layer's contract shape; the CLI tests cover the same rules
  * end to end with real gpg/ssh signatures.
  */
-import type { PolicySigner, RepositoryPolicy } from '../../../src/trust/policy.js';
-import { classifyTrustRoot, evaluateCommit, type SignedCommit } from '../../../src/trust/quorum.js';
-import type { SignatureVerdict } from '../../../src/trust/types.js';
+import type { PolicySigner, RepositoryPolicy } from '../../../src/trust/policy/policy.js';
+import { classifyTrustRoot, evaluateCommit, type SignedCommit } from '../../../src/trust/policy/quorum.js';
+import type { SignatureVerdict } from '../../../src/trust/signatures/types.js';
 
 const signer = (id: string, role: string, ...fprs: string[]): PolicySigner => ({
   id,

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SigningLab, craftSshKey, craftSshSignature, run } from '../../helpers/signing.js';
-import { matchPatternList, parseAbsoluteTime, parseAllowedSigners } from '../../../src/trust/allowed-signers.js';
+import { matchPatternList, parseAbsoluteTime, parseAllowedSigners } from '../../../src/trust/signatures/ssh/allowed-signers.js';
 import { UserError } from '../../../src/core/errors.js';
-import { loadKeySet } from '../../../src/trust/keyset.js';
+import { loadKeySet } from '../../../src/trust/signatures/keyset.js';
 
 const lab = new SigningLab();
 afterAll(() => lab.cleanup());

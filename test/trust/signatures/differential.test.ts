@@ -4,9 +4,9 @@
  * same keys (a GNUPGHOME holding exactly our keyring, the same allowed-signers).
  */
 import { SigningLab, allowedSignersLine, flipByte, sshSign, withSignatureHeader, withoutSignatureHeaders, type GpgKey, type SshKey, type TempRepo } from '../../helpers/signing.js';
-import { parseGitObject } from '../../../src/trust/git-object.js';
-import { loadKeySet, type KeySet } from '../../../src/trust/keyset.js';
-import { verifyObjectSummary } from '../../../src/trust/verify.js';
+import { parseGitObject } from '../../../src/trust/signatures/git-object.js';
+import { loadKeySet, type KeySet } from '../../../src/trust/signatures/keyset.js';
+import { verifyObjectSummary } from '../../../src/trust/signatures/verify.js';
 
 interface Case {
   label: string;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SigningLab, type GpgKey, type TempRepo } from '../../helpers/signing.js';
 import { describeWithSharedData, sharedDataDir } from '../../helpers/shared-data.js';
-import { MalformedObjectError, parseGitObject, primarySignatureHeader } from '../../../src/trust/git-object.js';
+import { MalformedObjectError, parseGitObject, primarySignatureHeader } from '../../../src/trust/signatures/git-object.js';
 
 const lab = new SigningLab();
 afterAll(() => lab.cleanup());

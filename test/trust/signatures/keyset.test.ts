@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SigningLab, run, type GpgHome, type GpgKey } from '../../helpers/signing.js';
-import { findOpenPgpCerts, loadKeySet } from '../../../src/trust/keyset.js';
+import { findOpenPgpCerts, loadKeySet } from '../../../src/trust/signatures/keyset.js';
 import { UserError } from '../../../src/core/errors.js';
 
 const lab = new SigningLab();

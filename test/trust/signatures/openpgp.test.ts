@@ -5,11 +5,11 @@
  */
 import * as openpgp from 'openpgp';
 import { SigningLab, craftPgpSignature, flipByte, withSignatureHeader, type GpgKey, type TempRepo } from '../../helpers/signing.js';
-import { parseGitObject } from '../../../src/trust/git-object.js';
-import { loadKeySet, type KeySet } from '../../../src/trust/keyset.js';
-import { verifyOpenPgpSignature } from '../../../src/trust/openpgp.js';
-import { verifyObject, verifyObjectSummary } from '../../../src/trust/verify.js';
-import type { SignatureVerdict, VerifyOptions } from '../../../src/trust/types.js';
+import { parseGitObject } from '../../../src/trust/signatures/git-object.js';
+import { loadKeySet, type KeySet } from '../../../src/trust/signatures/keyset.js';
+import { verifyOpenPgpSignature } from '../../../src/trust/signatures/openpgp/verify.js';
+import { verifyObject, verifyObjectSummary } from '../../../src/trust/signatures/verify.js';
+import type { SignatureVerdict, VerifyOptions } from '../../../src/trust/signatures/types.js';
 
 const lab = new SigningLab();
 let repo: TempRepo;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeWithSharedData, sharedDataDir } from '../../helpers/shared-data.js';
-import { parseGitObject } from '../../../src/trust/git-object.js';
-import { loadKeySet, type KeySet } from '../../../src/trust/keyset.js';
-import { verifyObject, verifyObjectSummary } from '../../../src/trust/verify.js';
-import type { GitObject } from '../../../src/trust/types.js';
+import { parseGitObject } from '../../../src/trust/signatures/git-object.js';
+import { loadKeySet, type KeySet } from '../../../src/trust/signatures/keyset.js';
+import { verifyObject, verifyObjectSummary } from '../../../src/trust/signatures/verify.js';
+import type { GitObject } from '../../../src/trust/signatures/types.js';
 
 const dir = path.join(sharedDataDir, 'real-commits');
 const load = (rev: string): GitObject => parseGitObject(fs.readFileSync(path.join(dir, `${rev}.commit`)), 'commit', rev);

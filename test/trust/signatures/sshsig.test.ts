@@ -3,11 +3,11 @@
  * judge, the same allowed-signers file and principal go to ssh-keygen as well.
  */
 import { SigningLab, armorSshSignature, craftSshKey, craftSshSignature, flipByte, sshKeygenVerify, sshSign, type CraftedSshKey } from '../../helpers/signing.js';
-import { emptyKeySet, addSshEntry, loadKeySet, type KeySet } from '../../../src/trust/keyset.js';
-import { parseAllowedSigners } from '../../../src/trust/allowed-signers.js';
-import { verifySshSignature } from '../../../src/trust/ssh-verify.js';
-import { dearmorSshSignature, parseSshSignature } from '../../../src/trust/sshsig.js';
-import type { VerifyOptions } from '../../../src/trust/types.js';
+import { emptyKeySet, addSshEntry, loadKeySet, type KeySet } from '../../../src/trust/signatures/keyset.js';
+import { parseAllowedSigners } from '../../../src/trust/signatures/ssh/allowed-signers.js';
+import { verifySshSignature } from '../../../src/trust/signatures/ssh/verify.js';
+import { dearmorSshSignature, parseSshSignature } from '../../../src/trust/signatures/ssh/sshsig.js';
+import type { VerifyOptions } from '../../../src/trust/signatures/types.js';
 
 const lab = new SigningLab();
 afterAll(() => lab.cleanup());

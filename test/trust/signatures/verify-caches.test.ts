@@ -1,6 +1,6 @@
 /**
  * The speed-ups of the signature layer must never change a verdict:
- *  - the node:crypto fast path (openpgp-fast-verify.ts) may only confirm what
+ *  - the node:crypto fast path (signatures/openpgp/fast-verify.ts) may only confirm what
  *    openpgp.js itself accepts: checked over every one-byte change of real
  *    signatures made by gpg and openpgp.js, with git's verdict on the originals;
  *  - the direct packet reader (openpgp-packets.ts) yields the packets
@@ -13,17 +13,17 @@
  */
 import * as openpgp from 'openpgp';
 import { SigningLab, allowedSignersLine, craftPgpSignature, flipByte, sshSign, withSignatureHeader, type GpgKey, type TempRepo } from '../../helpers/signing.js';
-import { parseGitObject } from '../../../src/trust/git-object.js';
-import { loadKeySet, type KeySet } from '../../../src/trust/keyset.js';
-import { dearmorPgpSignature } from '../../../src/trust/openpgp-armor.js';
-import { PERMISSIVE_CONFIG } from '../../../src/trust/openpgp-config.js';
-import { verifiesFast } from '../../../src/trust/openpgp-fast-verify.js';
-import { readSignaturePacketsDirect } from '../../../src/trust/openpgp-packets.js';
-import { verifyOpenPgpSignature } from '../../../src/trust/openpgp.js';
-import { decodeSshPublicKeyBlob } from '../../../src/trust/ssh-keys.js';
-import { parseSshSignature } from '../../../src/trust/sshsig.js';
-import { verifyRawCommit } from '../../../src/trust/sources/verify-raw.js';
-import { verifyObjectSummary } from '../../../src/trust/verify.js';
+import { parseGitObject } from '../../../src/trust/signatures/git-object.js';
+import { loadKeySet, type KeySet } from '../../../src/trust/signatures/keyset.js';
+import { dearmorPgpSignature } from '../../../src/trust/signatures/openpgp/armor.js';
+import { PERMISSIVE_CONFIG } from '../../../src/trust/signatures/openpgp/config.js';
+import { verifiesFast } from '../../../src/trust/signatures/openpgp/fast-verify.js';
+import { readSignaturePacketsDirect } from '../../../src/trust/signatures/openpgp/packets.js';
+import { verifyOpenPgpSignature } from '../../../src/trust/signatures/openpgp/verify.js';
+import { decodeSshPublicKeyBlob } from '../../../src/trust/signatures/ssh/keys.js';
+import { parseSshSignature } from '../../../src/trust/signatures/ssh/sshsig.js';
+import { verifyRawCommit } from '../../../src/trust/verify-commits/verify-raw.js';
+import { verifyObjectSummary } from '../../../src/trust/signatures/verify.js';
 import { jest } from '@jest/globals';
 
 jest.setTimeout(180_000);
