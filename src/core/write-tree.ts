@@ -108,8 +108,8 @@ export async function writeTreeAtomic(out: string, dirs: TreeDir[], opts: { forc
     // Undo: remove what was placed, put back what it replaced.
     for (const p of placed) await fs.rm(p, { recursive: true, force: true }).catch(() => undefined);
     for (const r of replaced.reverse()) await fs.rename(r.backup, r.target).catch(() => undefined);
-    if (err instanceof UserError) throw err;
     const e = err as NodeJS.ErrnoException;
+    if (err instanceof UserError || typeof e?.code !== 'string') throw err;
     throw new UserError(`cannot write: ${describeFsError(err)}`, undefined, e.path ? path.relative(process.cwd(), e.path) || e.path : out);
   } finally {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);

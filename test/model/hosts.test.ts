@@ -4,7 +4,7 @@ import { hostsOf } from '../../src/model/hosts.js';
 import { packagesOf } from '../../src/model/packages.js';
 import { firewallOf, servicesOf } from '../../src/model/services.js';
 import { usersOf } from '../../src/model/users.js';
-import { loadConfigModel } from '../../src/scan/index.js';
+import { loadConfigModel } from '../../src/model/load/index.js';
 import { modelText } from './helpers.js';
 
 const fixture = (name: string) => path.resolve('fixtures', 'migrate', name);

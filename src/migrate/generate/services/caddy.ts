@@ -4,7 +4,7 @@
  * `virtualHosts.<name>` with its `serverAliases` and `extraConfig`.
  */
 import type { ServiceUse } from '../../../model/services.js';
-import { bool, NOT_STATIC, OptionReader, str, strings } from './options.js';
+import { bool, NOT_ONE_LINE, NOT_STATIC, oneLine, OptionReader, str, strings } from './options.js';
 import { header, STAGEX_USER, type RenderContext, type ServiceInstance } from './types.js';
 
 function indent(text: string): string {
@@ -20,10 +20,12 @@ export function renderCaddy(svc: ServiceUse, ctx: RenderContext): ServiceInstanc
   r.take(['enable']);
   const global: string[] = [];
   const email = r.take(['email']);
-  if (str(email)) global.push(`email ${str(email)}`);
+  if (str(email) && !oneLine(str(email)!)) r.report(['email'], NOT_ONE_LINE);
+  else if (str(email)) global.push(`email ${str(email)}`);
   else if (email && email.kind !== 'null') r.report(['email'], NOT_STATIC);
   const ca = r.take(['acmeCA']);
-  if (str(ca)) global.push(`acme_ca ${str(ca)}`);
+  if (str(ca) && !oneLine(str(ca)!)) r.report(['acmeCA'], NOT_ONE_LINE);
+  else if (str(ca)) global.push(`acme_ca ${str(ca)}`);
   else if (ca && ca.kind !== 'null') r.report(['acmeCA'], NOT_STATIC);
   const globalConfig = r.take(['globalConfig']);
   if (str(globalConfig)) global.push(...str(globalConfig)!.replace(/\n+$/, '').split('\n').map((l) => l.trim()).filter(Boolean));
@@ -45,8 +47,12 @@ export function renderCaddy(svc: ServiceUse, ctx: RenderContext): ServiceInstanc
     m.set(rest.join('.'), leaf);
   }
   for (const [site, opts] of sites) {
+    if (!/^[^\s{}#]+$/.test(site) || !oneLine(site)) {
+      for (const leaf of opts.values()) r.reportOption(leaf[2], NOT_ONE_LINE);
+      continue;
+    }
     const aliases = opts.get('serverAliases');
-    const names = [site, ...(aliases ? (strings(aliases[1]) ?? []) : [])];
+    const names = [site, ...(aliases ? (strings(aliases[1]) ?? []).filter((a) => /^[^\s{}#]+$/.test(a) && oneLine(a)) : [])];
     if (aliases && !strings(aliases[1])) r.reportOption(aliases[2], NOT_STATIC);
     const body = opts.get('extraConfig');
     if (body && !str(body[1])) r.reportOption(body[2], NOT_STATIC);

@@ -5,7 +5,7 @@
  */
 import type { ServiceUse } from '../../../model/services.js';
 import type { StaticValue } from '../../../model/types.js';
-import { bool, int, isStatic, NOT_STATIC, OptionReader, str, strings } from './options.js';
+import { bool, configKey, int, isStatic, NOT_ONE_LINE, NOT_STATIC, oneLine, OptionReader, str, strings } from './options.js';
 import { header, type RenderContext, type ServiceInstance } from './types.js';
 
 /** NixOS's `services.openssh.settings` defaults. */
@@ -73,7 +73,10 @@ export function renderOpenssh(svc: ServiceUse, ctx: RenderContext): ServiceInsta
       if (item.kind !== 'attrs') continue;
       const addr = str(item.entries.get('addr'));
       const port = int(item.entries.get('port'));
-      if (!addr) continue;
+      if (!addr || !/^[\w.:[\]%-]+$/.test(addr)) {
+        r.report(['listenAddresses'], NOT_ONE_LINE);
+        continue;
+      }
       const host = addr.includes(':') && !addr.startsWith('[') ? `[${addr}]` : addr;
       lines.push(`ListenAddress ${port ? `${host}:${port}` : host}`);
       if (port) extraPorts.push(port);
@@ -87,23 +90,25 @@ export function renderOpenssh(svc: ServiceUse, ctx: RenderContext): ServiceInsta
     const v = r.take([old]);
     if (v === undefined) continue;
     const s = sshValue(key, v);
-    if (s === undefined) r.report([old], NOT_STATIC);
+    if (s && !oneLine(s)) r.report([old], NOT_ONE_LINE);
+    else if (s === undefined) r.report([old], NOT_STATIC);
     else if (s === null) settings.delete(key);
     else settings.set(key, s);
   }
   for (const [rest, v, o] of r.takeTree(['settings'])) {
     const key = rest.join('.');
     const s = rest.length === 1 ? sshValue(key, v) : undefined;
-    if (s === undefined) r.reportOption(o, NOT_STATIC);
+    if (!configKey(key) || (s && !oneLine(s))) r.reportOption(o, NOT_ONE_LINE);
+    else if (s === undefined) r.reportOption(o, NOT_STATIC);
     else if (s === null) settings.delete(key);
     else settings.set(key, s);
   }
   for (const key of [...settings.keys()].sort()) lines.push(`${key} ${settings.get(key)}`);
 
-  const authorizedKeysFiles = strings(r.take(['authorizedKeysFiles'])) ?? [];
+  const authorizedKeysFiles = (strings(r.take(['authorizedKeysFiles'])) ?? []).filter((f) => oneLine(f) && !/\s/.test(f));
   lines.push(`AuthorizedKeysFile ${['%h/.ssh/authorized_keys', ...authorizedKeysFiles].join(' ')}`);
   if (bool(r.take(['allowSFTP'])) !== false) lines.push(`Subsystem sftp ${SFTP_SERVER}`);
-  lines.push('PidFile /run/sshd.pid');
+  lines.push('PidFile none');
   const extra = r.take(['extraConfig']);
   if (extra?.kind === 'string') lines.push('', '# services.openssh.extraConfig', extra.value.replace(/\n+$/, ''));
   else if (extra) r.report(['extraConfig'], NOT_STATIC);

@@ -117,5 +117,16 @@ export function isStatic(v: StaticValue): boolean {
   return true;
 }
 
+/** A key or value that fits on one line of a config file (no line break or other control character). */
+export function oneLine(s: string): boolean {
+  return !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s);
+}
+
+/** A config key as sshd, redis and postgres write them. */
+export function configKey(s: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s);
+}
+
+export const NOT_ONE_LINE = 'the key or value has a line break or control character, which would change the meaning of the config file';
 export const NOT_STATIC = 'the value is not static (computed from other options or variables)';
 export const SECRET = 'a secret: it must not be baked into an image; pass it at run time (a mounted file or an environment variable)';

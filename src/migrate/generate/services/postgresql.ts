@@ -5,7 +5,7 @@
  */
 import type { ServiceUse } from '../../../model/services.js';
 import type { StaticValue } from '../../../model/types.js';
-import { bool, int, isStatic, NOT_STATIC, OptionReader, str } from './options.js';
+import { bool, configKey, int, isStatic, NOT_ONE_LINE, NOT_STATIC, oneLine, OptionReader, str } from './options.js';
 import { header, STAGEX_USER, type RenderContext, type ServiceInstance } from './types.js';
 
 const CONF_DIR = '/etc/postgresql';
@@ -51,11 +51,13 @@ export function renderPostgresql(svc: ServiceUse, ctx: RenderContext): ServiceIn
   settings.set('listen_addresses', quote(tcp ? '*' : 'localhost'));
   for (const [rest, v, o] of r.takeTree(['settings'])) {
     const s = rest.length === 1 && isStatic(v) ? pgValue(v) : undefined;
-    if (s === undefined) r.reportOption(o, NOT_STATIC);
+    if (!configKey(rest.join('.')) || (s && !oneLine(s))) r.reportOption(o, NOT_ONE_LINE);
+    else if (s === undefined) r.reportOption(o, NOT_STATIC);
     else settings.set(rest[0]!, s);
   }
   settings.set('hba_file', quote(`${CONF_DIR}/pg_hba.conf`));
-  settings.set('unix_socket_directories', quote('/run/postgresql'));
+  // /run/postgresql is a systemd RuntimeDirectory on NixOS; /tmp exists in every stagex image.
+  if (!settings.has('unix_socket_directories')) settings.set('unix_socket_directories', quote('/tmp'));
   if (!settings.has('log_destination')) settings.set('log_destination', quote('stderr'));
   const port = Number(settings.get('port') ?? 5432);
 

@@ -5,7 +5,7 @@
  */
 import type { ServiceOption, ServiceUse } from '../../../model/services.js';
 import type { StaticValue } from '../../../model/types.js';
-import { bool, int, isStatic, NOT_STATIC, OptionReader, SECRET, str } from './options.js';
+import { bool, configKey, int, isStatic, NOT_ONE_LINE, NOT_STATIC, oneLine, OptionReader, SECRET, str } from './options.js';
 import { header, STAGEX_USER, type RenderContext, type ServiceInstance } from './types.js';
 
 function redisValue(v: StaticValue): string | undefined {
@@ -47,7 +47,8 @@ function renderServer(name: string, r: OptionReader, ctx: RenderContext): Servic
       return;
     }
     const s = isStatic(v) ? render(v) : undefined;
-    if (s === undefined) r.report(path, NOT_STATIC);
+    if (s && !oneLine(s)) r.report(path, NOT_ONE_LINE);
+    else if (s === undefined) r.report(path, NOT_STATIC);
     else conf.set(key, s);
   };
   // NixOS: port 6379 for the server named "", 0 (unix socket only) for named ones.
@@ -56,8 +57,9 @@ function renderServer(name: string, r: OptionReader, ctx: RenderContext): Servic
   if (port === undefined) r.report(['port'], NOT_STATIC);
   conf.set('port', String(port ?? 0));
   set(['bind'], 'bind', '127.0.0.1');
-  set(['unixSocket'], 'unixsocket', `/run/redis-${name || 'redis'}/redis.sock`);
-  set(['unixSocketPerm'], 'unixsocketperm', '660');
+  // NixOS's default socket lives in a systemd RuntimeDirectory, which a container does not have.
+  set(['unixSocket'], 'unixsocket', undefined);
+  set(['unixSocketPerm'], 'unixsocketperm', undefined);
   conf.set('daemonize', 'no');
   conf.set('supervised', 'no');
   conf.set('dir', '/var/lib/redis');
@@ -76,12 +78,13 @@ function renderServer(name: string, r: OptionReader, ctx: RenderContext): Servic
     for (const s of save.items) if (s.kind === 'list') saves.push(s.items.map((i) => (i.kind === 'int' ? String(i.value) : '')).join(' '));
   } else r.report(['save'], NOT_STATIC);
   const slaveOf = r.take(['slaveOf']);
-  if (slaveOf?.kind === 'attrs' && str(slaveOf.entries.get('ip')) && int(slaveOf.entries.get('port'))) conf.set('replicaof', `${str(slaveOf.entries.get('ip'))} ${int(slaveOf.entries.get('port'))}`);
+  if (slaveOf?.kind === 'attrs' && /^[\w.:-]+$/.test(str(slaveOf.entries.get('ip')) ?? '') && int(slaveOf.entries.get('port'))) conf.set('replicaof', `${str(slaveOf.entries.get('ip'))} ${int(slaveOf.entries.get('port'))}`);
   else if (slaveOf && slaveOf.kind !== 'null') r.report(['slaveOf'], NOT_STATIC);
   for (const secret of [['requirePass'], ['requirePassFile'], ['masterAuth']]) r.report(secret, SECRET);
   for (const [rest, v, o] of r.takeTree(['settings'])) {
     const s = rest.length === 1 && isStatic(v) ? redisValue(v) : undefined;
-    if (s === undefined) r.reportOption(o, NOT_STATIC);
+    if (!configKey(rest.join('.')) || (s && !oneLine(s))) r.reportOption(o, NOT_ONE_LINE);
+    else if (s === undefined) r.reportOption(o, NOT_STATIC);
     else conf.set(rest[0]!, s);
   }
   const lines = [...conf].map(([k, v]) => `${k} ${v}`);
