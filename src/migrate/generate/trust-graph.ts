@@ -20,7 +20,6 @@ function lines(...ls: string[]): string {
 }
 
 const STYLE = [
-  'rankdir=LR',
   'bgcolor="transparent"',
   'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.15,0.08"]',
   'edge [fontname="Helvetica", fontsize=9, color="#555555"]',
@@ -32,7 +31,7 @@ const GOOD = 'fillcolor="#e3f4e8", color="#2e8b57"';
 /** Today: whoever controls one cache key, one hosting account, or a mutable pin can change what the host runs. */
 export function beforeDot(plan: MigrationPlan): string {
   const t = plan.trustToday;
-  const out = ['digraph before {', ...STYLE.map((s) => `  ${s};`)];
+  const out = ['digraph before {', '  rankdir=LR;', ...STYLE.map((s) => `  ${s};`)];
   out.push(`  host [label=${lines(`host ${plan.host}`, 'nixos-rebuild')}, ${NEUTRAL}];`);
   out.push(`  config [label=${lines('your configuration', `${plan.source.files.length} file(s)`)}, ${NEUTRAL}];`);
   out.push(`  pins [label=${lines(`${plan.pins.total} pin(s)`, `${plan.pins.mutable} mutable`)}, ${plan.pins.mutable ? RISK : NEUTRAL}];`);
@@ -58,7 +57,8 @@ export function beforeDot(plan: MigrationPlan): string {
 
 /** After: source hashes, M-of-N maintainers, reproducible builds checked by independent builders. */
 export function afterDot(plan: MigrationPlan): string {
-  const out = ['digraph after {', ...STYLE.map((s) => `  ${s};`)];
+  // Top to bottom, so that the maintainers stand in one row.
+  const out = ['digraph after {', '  rankdir=TB;', '  nodesep=0.25;', ...STYLE.map((s) => `  ${s};`)];
   out.push(`  upstream [label=${lines('upstream release tarballs', 'pinned by sha256 (package.toml)')}, ${GOOD}];`);
   out.push(`  seed [label=${lines('bootstrap seed', 'hex0, a few hundred bytes')}, ${GOOD}];`);
   out.push(`  recipes [label=${lines('stagex Containerfiles', 'reviewed in git')}, ${NEUTRAL}];`);
