@@ -38,16 +38,41 @@ interface FlakeHost {
   readable: boolean;
 }
 
+/** `self.nixosModules.nginx`, `inputs.self.nixosModules.nginx`, `self.modules.nixos.nginx`: a module the flake exports. */
+const SELF_MODULE = /^(?:inputs\.)?self\.(?:nixosModules|modules\.nixos)\.([A-Za-z0-9_'-]+|"[^"]+")$/;
+const MODULE_DIRS = new Set(['modules', 'nixos', 'nixosModules', 'nixos-modules', 'module']);
+
+/**
+ * A module the flake exports by name, found by its file: `<dir>/<name>.nix` or
+ * `<dir>/<name>/default.nix` under a `modules`/`nixos` directory. Flakes usually
+ * build `nixosModules` from such a directory listing, which cannot be read statically.
+ */
+function namedModuleResolver(files: FileModel[]): (name: string) => FileModel | undefined {
+  return (name) => {
+    const n = name.replace(/^"|"$/g, '');
+    const found = files.filter((f) => {
+      const parts = f.file.split('/');
+      const file = parts[parts.length - 1];
+      const own = file === `${n}.nix` ? parts.slice(0, -1) : file === 'default.nix' && parts[parts.length - 2] === n ? parts.slice(0, -2) : undefined;
+      return own !== undefined && own.some((p) => MODULE_DIRS.has(p));
+    });
+    return found.sort((a, b) => a.file.length - b.file.length)[0];
+  };
+}
+
+type Named = (name: string) => FileModel | undefined;
+
 export function hostsOf(model: ConfigModel): Host[] {
   const byAbs = new Map(model.files.map((f) => [f.absPath, f]));
-  const flakeHosts = model.files.flatMap(nixosConfigurations);
+  const named = namedModuleResolver(model.files);
+  const flakeHosts = model.files.flatMap((f) => nixosConfigurations(f, named));
   const dirHosts = hostDirectories(model);
-  if (flakeHosts.length > 0) return flakeHosts.map((h) => flakeHost(h, flakeHosts, dirHosts, byAbs, model));
+  if (flakeHosts.length > 0) return flakeHosts.map((h) => flakeHost(h, flakeHosts, dirHosts, byAbs, named, model));
   if (dirHosts.size > 0) {
     return [...dirHosts].map(([name, roots]) => ({
       name,
       source: 'hosts-dir' as const,
-      files: closure(roots, byAbs),
+      files: closure(roots, byAbs, named),
       entry: roots.map((f) => f.file),
       warnings: [],
     }));
@@ -56,7 +81,7 @@ export function hostsOf(model: ConfigModel): Host[] {
 }
 
 /** `nixosConfigurations.<name> = …` bindings of a flake.nix, with their module paths. */
-function nixosConfigurations(file: FileModel): FlakeHost[] {
+function nixosConfigurations(file: FileModel, named: Named): FlakeHost[] {
   if (file.kind !== 'nix' || path.basename(file.absPath) !== 'flake.nix') return [];
   const out: FlakeHost[] = [];
   const seen = new Set<string>();
@@ -72,7 +97,7 @@ function nixosConfigurations(file: FileModel): FlakeHost[] {
     let readable = false;
     if (expr) {
       const list = modulesList(ctx, expr);
-      if (list) readable = collectModulePaths(ctx, list, path.dirname(file.absPath), modules, 0);
+      if (list) readable = collectModulePaths({ ctx, dir: path.dirname(file.absPath), out: modules, named }, list, 0);
     }
     out.push({ name, flake: file, binding: a, modules, readable });
   }
@@ -96,31 +121,41 @@ function modulesList(ctx: NodeCtx, expr: SNode): SNode | undefined {
 }
 
 /** Paths in a modules list (through `++`, `let` constants, `with`); false when part of it is not static. */
-function collectModulePaths(ctx: NodeCtx, node: SNode, dir: string, out: string[], depth: number): boolean {
+interface ModuleWalk {
+  ctx: NodeCtx;
+  /** The flake's directory: module paths are relative to it. */
+  dir: string;
+  /** Absolute paths of the modules found. */
+  out: string[];
+  named: Named;
+}
+
+function collectModulePaths(w: ModuleWalk, node: SNode, depth: number): boolean {
+  const { ctx } = w;
   if (depth > 16) return false;
   const n = unparen(node);
   switch (n.type) {
     case 'list_expression': {
       let ok = true;
-      for (const el of n.namedChildren) if (el.type !== 'comment' && !moduleElement(ctx, el, dir, out, depth)) ok = false;
+      for (const el of n.namedChildren) if (el.type !== 'comment' && !moduleElement(w, el, depth)) ok = false;
       return ok;
     }
     case 'binary_expression': {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
       if (n.childForFieldName('operator')?.type !== '++' || !l || !r) return false;
-      const a = collectModulePaths(ctx, l, dir, out, depth + 1);
-      const b = collectModulePaths(ctx, r, dir, out, depth + 1);
+      const a = collectModulePaths(w, l, depth + 1);
+      const b = collectModulePaths(w, r, depth + 1);
       return a && b;
     }
     case 'variable_expression': {
       const def = resolveVariable(ctx, n, textOf(ctx, n));
-      return def ? collectModulePaths(ctx, def, dir, out, depth + 1) : false;
+      return def ? collectModulePaths(w, def, depth + 1) : false;
     }
     case 'let_expression':
     case 'with_expression': {
       const body = n.childForFieldName('body');
-      return body ? collectModulePaths(ctx, body, dir, out, depth + 1) : false;
+      return body ? collectModulePaths(w, body, depth + 1) : false;
     }
     default:
       return false;
@@ -132,19 +167,26 @@ function collectModulePaths(ctx: NodeCtx, node: SNode, dir: string, out: string[
  * inline modules and `inputs.x.nixosModules.y` have nothing to follow (inline ones
  * count through flake.nix). False for a path the model cannot read (`./hosts/${name}`).
  */
-function moduleElement(ctx: NodeCtx, el: SNode, dir: string, out: string[], depth: number): boolean {
+function moduleElement(w: ModuleWalk, el: SNode, depth: number): boolean {
+  const { ctx } = w;
   const e = unparen(el);
   if (e.type === 'path_expression') {
     if (e.namedChildren.some((c) => c.type === 'interpolation')) return false;
-    out.push(path.resolve(dir, textOf(ctx, e)));
+    w.out.push(path.resolve(w.dir, textOf(ctx, e)));
+    return true;
+  }
+  if (e.type === 'select_expression') {
+    const m = SELF_MODULE.exec(textOf(ctx, e));
+    const f = m ? w.named(m[1]!) : undefined;
+    if (f) w.out.push(f.absPath);
     return true;
   }
   if (e.type === 'variable_expression') {
     const def = resolveVariable(ctx, e, textOf(ctx, e));
     if (!def || depth > 16) return true;
     const d = unparen(def);
-    if (d.type === 'path_expression') return moduleElement(ctx, d, dir, out, depth + 1);
-    if (d.type === 'list_expression' || d.type === 'binary_expression') return collectModulePaths(ctx, d, dir, out, depth + 1);
+    if (d.type === 'path_expression') return moduleElement(w, d, depth + 1);
+    if (d.type === 'list_expression' || d.type === 'binary_expression') return collectModulePaths(w, d, depth + 1);
     return true; // an inline module kept in a let
   }
   return true;
@@ -170,7 +212,7 @@ function hostDirectories(model: ConfigModel): Map<string, FileModel[]> {
   return out;
 }
 
-function flakeHost(h: FlakeHost, all: FlakeHost[], dirHosts: Map<string, FileModel[]>, byAbs: Map<string, FileModel>, model: ConfigModel): Host {
+function flakeHost(h: FlakeHost, all: FlakeHost[], dirHosts: Map<string, FileModel[]>, byAbs: Map<string, FileModel>, named: Named, model: ConfigModel): Host {
   const warnings: string[] = [];
   let roots = h.modules.map((m) => resolveModule(m, byAbs)).filter((f): f is FileModel => !!f);
   const missing = h.modules.filter((m) => !resolveModule(m, byAbs));
@@ -179,13 +221,13 @@ function flakeHost(h: FlakeHost, all: FlakeHost[], dirHosts: Map<string, FileMod
     const dir = dirHosts.get(h.name);
     if (dir) {
       roots = [...roots, ...dir];
-      warnings.push(`the modules of nixosConfigurations.${h.name} are not static; hosts/${h.name} was used`);
+      warnings.push(`the modules of nixosConfigurations.${h.name} are not static; used ${dir.map((f) => f.file).join(', ')} and what they import`);
     } else if (!h.readable) {
       warnings.push(`the modules of nixosConfigurations.${h.name} are not static; every scanned file was used`);
       roots = model.files.filter((f) => f !== h.flake);
     }
   }
-  const files = closure(roots, byAbs).filter((f) => f !== h.flake);
+  const files = closure(roots, byAbs, named).filter((f) => f !== h.flake);
   // The flake's own part for this host (inline modules) and what every host shares (nixConfig, inputs).
   const others = all.filter((o) => o.flake === h.flake && o !== h).map((o) => o.binding.span);
   const flake: FileModel = { ...h.flake, assignments: h.flake.assignments.filter((a) => !others.some((s) => a.span.startOffset >= s.startOffset && a.span.endOffset <= s.endOffset)) };
@@ -204,8 +246,22 @@ function resolveModule(abs: string, byAbs: Map<string, FileModel>): FileModel | 
   return byAbs.get(abs) ?? byAbs.get(path.join(abs, 'default.nix'));
 }
 
+/** `imports = [ self.nixosModules.x … ]`: the files of the named modules. */
+function namedImports(f: FileModel, named: Named): FileModel[] {
+  const out: FileModel[] = [];
+  for (const a of f.assignments) {
+    if (a.path[a.path.length - 1] !== 'imports' || a.value.kind !== 'list') continue;
+    for (const item of a.value.items) {
+      const m = item.kind === 'unknown' ? SELF_MODULE.exec(item.text) : null;
+      const target = m ? named(m[1]!) : undefined;
+      if (target) out.push(target);
+    }
+  }
+  return out;
+}
+
 /** The roots and every scanned file they import, transitively, in a stable order. */
-function closure(roots: FileModel[], byAbs: Map<string, FileModel>): FileModel[] {
+function closure(roots: FileModel[], byAbs: Map<string, FileModel>, named: Named): FileModel[] {
   const seen = new Set<FileModel>();
   const queue = [...roots];
   while (queue.length) {
@@ -216,6 +272,7 @@ function closure(roots: FileModel[], byAbs: Map<string, FileModel>): FileModel[]
       const target = imp.resolved ? resolveModule(imp.resolved, byAbs) : undefined;
       if (target && !seen.has(target)) queue.push(target);
     }
+    for (const target of namedImports(f, named)) if (!seen.has(target)) queue.push(target);
   }
   return [...seen];
 }

@@ -202,7 +202,15 @@ class Reader {
       return this.skip(n, selectWhy(ctx, n));
     }
     if (n.type === 'apply_expression') return this.itemCall(n, scope, note);
-    if (n.type === 'list_expression' || n.type === 'with_expression' || n.type === 'if_expression') return this.list(n, scope);
+    if (n.type === 'list_expression' || n.type === 'if_expression') return this.list(n, scope);
+    if (n.type === 'with_expression') {
+      const body = n.childForFieldName('body');
+      return body ? this.item(body, this.withScope(n, scope), note) : this.skip(n, 'not static');
+    }
+    if (n.type === 'let_expression' || n.type === 'assert_expression') {
+      const body = n.childForFieldName('body');
+      return body ? this.item(body, scope, note) : this.skip(n, 'not static');
+    }
     this.skip(n, 'not static');
   }
 

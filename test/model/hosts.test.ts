@@ -18,13 +18,13 @@ describe('hostsOf', () => {
   it('gives one host per nixosConfigurations entry, with its modules and their imports', async () => {
     const hs = await hosts('flake-hosts');
     expect(hs.map((h) => [h.name, h.source, h.files.map((f) => f.file).sort()])).toEqual([
-      ['web', 'flake', ['flake.nix', 'hosts/web/default.nix', 'modules/common.nix']],
+      ['web', 'flake', ['flake.nix', 'hosts/web/default.nix', 'modules/common.nix', 'modules/nixos/proxy.nix']],
       ['db', 'flake', ['flake.nix', 'hosts/db/configuration.nix', 'hosts/db/postgres.nix', 'modules/common.nix']],
     ]);
     const [web, db] = hs;
     expect(packagesOf(web!.files).packages.map((p) => p.attr)).toEqual(['git', 'curl']);
-    // The inline module `{ services.caddy.enable = true; }` belongs to web only.
-    expect(servicesOf(web!.files).map((s) => s.name)).toEqual(['caddy', 'openssh']);
+    // The inline module `{ services.caddy.enable = true; }` belongs to web only; `inputs.self.nixosModules.proxy` is modules/nixos/proxy.nix.
+    expect(servicesOf(web!.files).map((s) => s.name).sort()).toEqual(['caddy', 'nginx', 'openssh']);
     expect(servicesOf(db!.files).map((s) => [s.name, s.instances])).toEqual([
       ['redis', ['cache']],
       ['postgresql', []],
@@ -45,8 +45,8 @@ describe('hostsOf', () => {
   it('falls back to hosts/<name> when the modules are computed, and says so', async () => {
     const hs = await hosts('mkhost');
     expect(hs.map((h) => [h.name, h.files.map((f) => f.file).sort(), h.warnings])).toEqual([
-      ['one', ['flake.nix', 'hosts/one/default.nix'], ['the modules of nixosConfigurations.one are not static; hosts/one was used']],
-      ['two', ['flake.nix', 'hosts/two/default.nix'], ['the modules of nixosConfigurations.two are not static; hosts/two was used']],
+      ['one', ['flake.nix', 'hosts/one/default.nix'], ['the modules of nixosConfigurations.one are not static; used hosts/one/default.nix and what they import']],
+      ['two', ['flake.nix', 'hosts/two/default.nix'], ['the modules of nixosConfigurations.two are not static; used hosts/two/default.nix and what they import']],
     ]);
   });
 

@@ -83,3 +83,13 @@ describe('packagesOf', () => {
     ]);
   });
 });
+
+describe('packagesOf: wrapped items', () => {
+  it('reads an element wrapped in let or with', () => {
+    const r = packagesOf([
+      modelText(`{ pkgs, ... }: { environment.systemPackages = [ (let v = pkgs.ripgrep; in v) (with pkgs; fd) (let s = "x"; in pkgs.writeShellScriptBin s "") ]; }`),
+    ]);
+    expect(r.packages.map((p) => p.attr)).toEqual(['ripgrep', 'fd']);
+    expect(r.unread.map((u) => u.why)).toEqual(['local derivation']);
+  });
+});
