@@ -1,6 +1,6 @@
 /** MIGRATION.md: the plan of one host for people, in Markdown. */
 import { escapeControl } from '../../core/escape.js';
-import { checklist, staysTrusted } from './guidance.js';
+import { checklist, STEP_PLACE, staysTrusted } from './guidance.js';
 import type { MigrationPlan, PlanPackage, PlanService } from './plan-types.js';
 
 /** Untrusted text inside a Markdown table cell or a line: one line, no table or HTML breakout. */
@@ -60,9 +60,9 @@ export function migrationMd(plan: MigrationPlan): string {
     for (const w of plan.warnings) out.push(`- ${md(w)}`);
     out.push('');
   }
-  out.push('## Checklist', '', 'Run the commands from this directory unless they say otherwise.', '');
+  out.push('## Checklist', '');
   checklist(plan).forEach((step, i) => {
-    out.push(`${i + 1}. [${step.done ? 'x' : ' '}] **${step.title}.** ${md(step.why)}`, '', '   ```sh', ...step.commands.map((c) => `   ${escapeControl(c)}`), '   ```', '');
+    out.push(`${i + 1}. [${step.done ? 'x' : ' '}] **${step.title}.** ${md(step.why)}`, '', '   ```sh', `   # ${STEP_PLACE[step.where]}`, ...step.commands.map((c) => `   ${escapeControl(c)}`), '   ```', '');
   });
   out.push('## Packages', '', '| package | status | images / reason | confidence | note |', '| --- | --- | --- | --- | --- |');
   for (const p of plan.packages) out.push(packageRow(p));

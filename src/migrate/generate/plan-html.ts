@@ -5,7 +5,7 @@
  * generation time), the checklist with exact commands, and what stays trusted.
  */
 import { escapeControl } from '../../core/escape.js';
-import { checklist, staysTrusted } from './guidance.js';
+import { checklist, STEP_PLACE, staysTrusted } from './guidance.js';
 import type { MigrationPlan } from './plan-types.js';
 import { afterDot, beforeDot, renderSvg } from './trust-graph.js';
 
@@ -107,7 +107,7 @@ export async function planHtml(plan: MigrationPlan): Promise<string> {
 
   parts.push('<h2 id="checklist">Checklist</h2>', '<ol class="steps">');
   for (const step of checklist(plan)) {
-    parts.push(`<li><b>${h(step.title)}</b>${step.done ? ' <span class="done">(done)</span>' : ''}<br><span class="muted">${h(step.why)}</span><pre><code>${step.commands.map(h).join('\n')}</code></pre></li>`);
+    parts.push(`<li><b>${h(step.title)}</b>${step.done ? ' <span class="done">(done)</span>' : ''}<br><span class="muted">${h(step.why)}</span><pre><code># ${h(STEP_PLACE[step.where])}\n${step.commands.map(h).join('\n')}</code></pre></li>`);
   }
   parts.push('</ol>');
 
