@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { UserError } from '../core/errors.js';
-import { loadBranchList, parseBranchList, saveBranchList } from '../data/branch-store.js';
+import { describeFsError } from '../core/fs.js';
 import type { Register } from './types.js';
 
 interface BranchFlags {
@@ -15,10 +15,11 @@ export const register: Register = (program, setExitCode) => {
     .command('branches')
     .description('show the supported nixpkgs releases that NH020 checks against, or replace them')
     .option('--set <releases>', 'comma-separated YY.MM releases that are supported now, e.g. 26.05,26.11')
-    .option('--as-of <date>', 'date of the list given with --set (default: today)')
+    .option('--as-of <date>', 'date of the list given with --set (default today)')
     .option('--from <file>', 'read the list from a JSON file {"asOf": "YYYY-MM-DD", "releases": ["YY.MM", …]}')
     .action(async (flags: BranchFlags) => {
       if (flags.set && flags.from) throw new UserError('use either --set or --from, not both');
+      const { loadBranchList, parseBranchList, saveBranchList } = await import('../data/branch-store.js');
       if (flags.set || flags.from) {
         const list = flags.from
           ? parseBranchList(readOrFail(flags.from), flags.from)
@@ -40,6 +41,6 @@ function readOrFail(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, undefined, file);
+    throw new UserError(describeFsError(e), undefined, file);
   }
 }

@@ -1,7 +1,4 @@
 import { UserError } from '../core/errors.js';
-import { ruleHelpText } from '../report/rule-help.js';
-import { findRule } from '../rules/meta.js';
-import { loadRules } from '../rules/registry.js';
 import type { Register } from './types.js';
 
 export const register: Register = (program) => {
@@ -9,7 +6,8 @@ export const register: Register = (program) => {
     .command('explain')
     .description('explain one rule: what it finds, why it matters, how to fix it')
     .argument('<rule>', 'rule id (NH005) or slug (require-sigs-disabled)')
-    .action((id: string) => {
+    .action(async (id: string) => {
+      const [{ ruleHelpText }, { findRule }, { loadRules }] = await Promise.all([import('../report/rule-help.js'), import('../rules/meta.js'), import('../rules/registry.js')]);
       const rule = findRule(loadRules().map((r) => r.meta), id);
       if (!rule) throw new UserError(`unknown rule "${id}"; run \`nixharden rules\` to list them`);
       process.stdout.write(`${ruleHelpText(rule)}\n`);

@@ -20,3 +20,11 @@ export function positiveInt(v: string): number {
   if (!/^\d+$/.test(v) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
 }
+
+/** A repeatable option: `--keyring a --keyring b`. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function nonNegativeInt(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
+  return Number(v);
+}

@@ -13,8 +13,15 @@ export async function main(argv: string[]): Promise<number> {
     .description('Harden Nix configurations against supply-chain attacks')
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // A usage error is one line, like every other error: commander's text without its
+    // "error: " prefix, and a pointer to --help instead of the whole help.
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`nixharden: ${escapeControl(s.replace(/^error: /, '').trim())} (see --help)\n`),
+    })
+    // Defaults are written into each description by hand, where they read as sentences;
+    // commander's own "(default …)" would repeat them, or show internals like `[]`.
+    .configureHelp({ optionDescription: describeWithChoices, argumentDescription: describeWithChoices });
   let exitCode: number = ExitCode.Ok;
   for (const register of commands) register(program, (code) => (exitCode = code));
   try {
@@ -23,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(err);
   }
   return exitCode;
+}
+
+function describeWithChoices(o: { description: string; argChoices?: readonly string[] }): string {
+  return o.argChoices ? `${o.description} (choices: ${o.argChoices.join(', ')})` : o.description;
 }
 
 export function reportError(err: unknown): number {

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs.js';
 import { ExitCode, UserError } from '../core/errors.js';
-import { loadPolicy } from '../trust/policy/policy.js';
 import type { Register } from './types.js';
 
 export const DEFAULT_POLICY_FILE = 'nixharden-policy.toml';
@@ -85,7 +84,7 @@ export const register: Register = (program, setExitCode) => {
   policy
     .command('init')
     .description(`write a commented starter policy (default ./${DEFAULT_POLICY_FILE})`)
-    .option('-o, --output <file>', 'where to write it')
+    .option('-o, --output <file>', `where to write it (default ./${DEFAULT_POLICY_FILE})`)
     .option('--force', 'overwrite an existing file')
     .action(async (flags: InitFlags) => {
       const target = path.resolve(flags.output ?? DEFAULT_POLICY_FILE);
@@ -99,8 +98,9 @@ export const register: Register = (program, setExitCode) => {
   policy
     .command('check')
     .description('validate a policy file and resolve every key it names')
-    .argument('[file]', 'policy file', DEFAULT_POLICY_FILE)
+    .argument('[file]', `policy file (default ${DEFAULT_POLICY_FILE})`, DEFAULT_POLICY_FILE)
     .action(async (file: string) => {
+      const { loadPolicy } = await import('../trust/policy/policy.js');
       const p = await loadPolicy(file);
       const keys = [...p.signers.values()].reduce((n, s) => n + s.keys.length, 0);
       process.stdout.write(`${file}: ok: ${p.signers.size} signer(s), ${keys} key(s), ${p.repositories.length} repository entr${p.repositories.length === 1 ? 'y' : 'ies'}\n`);

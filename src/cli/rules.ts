@@ -1,14 +1,13 @@
 import { Option } from 'commander';
-import { docsPath, docsUrl } from '../rules/meta.js';
-import { loadRules } from '../rules/registry.js';
 import type { Register } from './types.js';
 
 export const register: Register = (program) => {
   program
     .command('rules')
     .description('list the rules nixharden checks')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((flags: { format: 'text' | 'json' }) => {
+    .addOption(new Option('-f, --format <format>', 'output format (default text)').choices(['text', 'json']).default('text'))
+    .action(async (flags: { format: 'text' | 'json' }) => {
+      const [{ docsPath, docsUrl }, { loadRules }] = await Promise.all([import('../rules/meta.js'), import('../rules/registry.js')]);
       const metas = loadRules().map((r) => r.meta);
       if (flags.format === 'json') {
         const list = metas.map((m) => ({ ...m, docs: docsPath(m.id), helpUri: docsUrl(m.id) }));

@@ -1,17 +1,13 @@
-import { parseSize, positiveInt } from './flags.js';
 import fs from 'node:fs';
 import { Option } from 'commander';
-import { ExitCode, UserError } from '../core/errors.js';
-import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan.js';
-import { REPORT_FORMATS, renderReport, shouldColor, type ReportFormat } from '../report/index.js';
-import { writeFileAtomic } from '../core/fs.js';
+import { UserError } from '../core/errors.js';
 import { escapeControl } from '../core/escape.js';
-import { analyzePaths } from '../rules/analyze.js';
-import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
-import type { ScanResult } from '../rules/result.js';
-import { SEVERITIES, type Severity } from '../rules/types.js';
-import type { Register } from './types.js';
 import { VERSION } from '../core/version.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
+import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
+import { parseSize, positiveInt } from './flags.js';
+import type { Register } from './types.js';
 
 interface ScanFlags {
   format: ReportFormat;
@@ -33,7 +29,7 @@ interface ScanFlags {
  * commander hands `hosts/` to --fix; a value that is not a tier but exists on disk is therefore a path
  * (tier safe). `safe` and `unsafe` always mean the tier: write `./unsafe` for a directory of that name.
  */
-function fixRequest(fix: string | true | undefined, paths: string[]): { mode?: FixMode; paths: string[] } {
+function fixRequest(fix: string | true | undefined, paths: string[]): { mode?: 'safe' | 'unsafe'; paths: string[] } {
   if (fix === undefined) return { paths };
   if (fix === true || fix === 'safe') return { mode: 'safe', paths };
   if (fix === 'unsafe') return { mode: 'unsafe', paths };
@@ -41,18 +37,15 @@ function fixRequest(fix: string | true | undefined, paths: string[]): { mode?: F
   throw new UserError(`--fix takes safe or unsafe (or nothing, before a path); "${fix}" is neither a tier nor an existing path`);
 }
 
-/** Puts each fix's outcome on its finding, so every report format can say what happened and why. */
-function withFixStatus(result: ScanResult, plan: FixPlan): ScanResult {
-  const status = new Map(plan.fixed.map((x) => [x.finding, x.status]));
-  return { ...result, findings: result.findings.map((f) => (status.has(f) ? { ...f, fixStatus: status.get(f)! } : f)) };
-}
+const warn = (message: string): boolean => process.stderr.write(`nixharden: ${escapeControl(message)}\n`);
 
 export const register: Register = (program, setExitCode) => {
   program
     .command('scan')
     .description('scan Nix files, nix.conf, flake.lock and sources.json for supply-chain risks')
-    .argument('[paths...]', 'files or directories to scan')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
+    .argument('[paths...]', 'files or directories to scan (required; `--fix DIR` may supply one)')
+    .usage('[options] <paths...>')
+    .addOption(new Option('-f, --format <format>', 'output format (default text)').choices([...REPORT_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to FILE (atomically) instead of stdout')
     .addOption(
       new Option('--profile <name>', 'which findings show: regular, pedantic or auditor (see docs/profiles.md; default: [scan] profile, else regular)').choices([...PROFILE_NAMES]),
@@ -63,13 +56,19 @@ export const register: Register = (program, setExitCode) => {
     .option('--diff', 'print the fixes as a unified diff and write nothing (tier from --fix, default safe)')
     .option('--config <file>', 'use this config file instead of discovering .nixharden.toml')
     .option('--no-config', 'ignore any .nixharden.toml')
-    .option('-j, --jobs <n>', 'worker threads for parsing (default: CPU count)', positiveInt)
+    .option('-j, --jobs <n>', 'worker threads for parsing (default CPU count)', positiveInt)
     .option('--max-file-size <bytes>', 'skip (and report) files larger than this; K, M, G suffixes (default 8M)', parseSize)
     .action(async (args: string[], flags: ScanFlags) => {
       const { mode: fixMode, paths } = fixRequest(flags.fix, args);
       // The argument is optional only so that `--fix DIR` can supply it; some path is still required.
       if (paths.length === 0) throw new UserError('missing paths to scan (nixharden scan [options] <paths...>)');
-      let result = await analyzePaths(paths, {
+      const [{ runScan }, { renderReport, shouldColor }, { writeFileAtomic }] = await Promise.all([
+        import('../app/scan.js'),
+        import('../report/index.js'),
+        import('../core/fs.js'),
+      ]);
+      const { result, plan, exitCode } = await runScan({
+        paths,
         configFile: typeof flags.config === 'string' ? flags.config : undefined,
         noConfig: flags.config === false,
         minSeverity: flags.minSeverity,
@@ -79,39 +78,29 @@ export const register: Register = (program, setExitCode) => {
         jobs: flags.jobs,
         ...(flags.maxFileSize ? { maxFileSize: flags.maxFileSize } : {}),
         toolVersion: VERSION,
+        ...(fixMode ? { fix: fixMode } : {}),
+        diffOnly: flags.diff === true,
       });
-      // Expired ignores and similar notes are warnings on stderr in every format.
-      for (const n of result.notes) process.stderr.write(`nixharden: warning: ${escapeControl(`${n.where ? `${n.where}: ` : ''}${n.message}`)}\n`);
-      const ruleError = result.notes.some((n) => n.kind === 'rule-error');
-
-      if (flags.diff || fixMode) {
-        let plan = planFixes(result, fixMode ?? 'safe');
-        if (flags.diff) {
-          process.stdout.write(plan.files.map((f) => f.diff).join(''));
-        } else {
-          plan = await applyFixPlan(plan);
-        }
+      // Expired ignores, skipped files and rule errors are warnings on stderr in every format.
+      for (const n of result.notes) warn(`warning: ${n.where ? `${n.where}: ` : ''}${n.message}`);
+      if (plan) {
         for (const { finding, status } of plan.fixed) {
-          if (status.state === 'refused' || status.state === 'conflict')
-            process.stderr.write(`nixharden: fix not applied: ${escapeControl(`${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.reason}`)}\n`);
-          else if (status.tier === 'unsafe') process.stderr.write(`nixharden: unsafe fix ${status.state === 'applied' ? 'applied' : 'planned'}: ${escapeControl(`${finding.span.file}:${finding.span.startLine} ${finding.ruleId}: ${status.description}`)}\n`);
-        }
-        result = withFixStatus(result, plan);
-        if (flags.diff) {
-          const n = plan.fixed.filter((x) => x.status.state === 'planned').length;
-          process.stderr.write(`nixharden: ${n} fix${n === 1 ? '' : 'es'} shown, nothing written\n`);
-          setExitCode(ruleError ? ExitCode.Usage : result.findings.length > 0 ? ExitCode.Findings : ExitCode.Ok);
-          return;
+          const where = `${finding.span.file}:${finding.span.startLine} ${finding.ruleId}`;
+          if (status.state === 'refused' || status.state === 'conflict') warn(`fix not applied: ${where}: ${status.reason}`);
+          else if (status.tier === 'unsafe') warn(`unsafe fix ${status.state === 'applied' ? 'applied' : 'planned'}: ${where}: ${status.description}`);
         }
       }
-
+      if (flags.diff && plan) {
+        process.stdout.write(plan.files.map((f) => f.diff).join(''));
+        const n = plan.fixed.filter((x) => x.status.state === 'planned').length;
+        warn(`${n} fix${n === 1 ? '' : 'es'} shown, nothing written`);
+        setExitCode(exitCode);
+        return;
+      }
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout);
       const report = renderReport(result, flags.format, { color });
       if (flags.output) await writeFileAtomic(flags.output, report);
       else process.stdout.write(report);
-      // A rule that could not run means the scan cannot vouch for the files: fail closed.
-      const remaining = result.findings.filter((f) => f.fixStatus?.state !== 'applied');
-      if (ruleError) setExitCode(ExitCode.Usage);
-      else setExitCode(remaining.length > 0 ? ExitCode.Findings : ExitCode.Ok);
+      setExitCode(exitCode);
     });
 };

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { SNode } from '../syntax/node.js';
 import type { Span } from '../core/span.js';
-import { FastLines } from './lines.js';
+import { LineIndex } from '../core/span.js';
 import { parseNix } from '../syntax/nix.js';
 import { LiteNode, LiteParseError, parseNixLite } from '../syntax/nix-lite.js';
 import { parseNixConf } from '../syntax/nixconf.js';
@@ -100,7 +100,7 @@ export function parseForModel(text: string, opts: NixModelOptions = {}): { root:
 
 export function modelNixFile(input: NixFileInput, opts: NixModelOptions = {}): FileModel {
   const { file, absPath, text } = input;
-  const lines = new FastLines(text);
+  const lines = new LineIndex(text);
   const parsed = parseForModel(text, opts);
   const ctx: Ctx = {
     file,

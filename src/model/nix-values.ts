@@ -5,7 +5,7 @@
  */
 import type { SNode } from '../syntax/node.js';
 import type { Span } from '../core/span.js';
-import type { Lines } from './lines.js';
+import type { LineIndex } from '../core/span.js';
 import { decodeString } from './nix-strings.js';
 import type { StaticValue, Wrapper } from './types.js';
 
@@ -13,7 +13,7 @@ export interface NodeCtx {
   file: string;
   /** The original file text (offsets index into it). */
   text: string;
-  lines: Lines;
+  lines: LineIndex;
   /** Names bound by some `let` / `rec { }` of the file, when the parser knows them (a fast negative for resolveVariable). */
   boundNames?: Set<string> | null;
 }

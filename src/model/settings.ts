@@ -4,25 +4,11 @@
  * strings, a flake's `nixConfig`, and standalone nix.conf files.
  */
 import type { Span } from '../core/span.js';
-import type { Lines } from './lines.js';
+import type { LineIndex } from '../core/span.js';
 import type { ConfLine, ParsedConf } from '../syntax/nixconf.js';
 import type { DecodedString } from './nix-strings.js';
 import type { Assignment, Setting, SettingOrigin, StaticValue, Wrapper } from './types.js';
-
-/** Deprecated NixOS / nix-darwin `nix.<option>` names and the nix.conf key each one sets. */
-export const DEPRECATED_OPTIONS: Readonly<Record<string, string>> = {
-  binaryCaches: 'substituters',
-  binaryCachePublicKeys: 'trusted-public-keys',
-  trustedBinaryCaches: 'trusted-substituters',
-  trustedUsers: 'trusted-users',
-  allowedUsers: 'allowed-users',
-  useSandbox: 'sandbox',
-  sandboxPaths: 'extra-sandbox-paths',
-  requireSignedBinaryCaches: 'require-sigs',
-  maxJobs: 'max-jobs',
-  buildCores: 'cores',
-  autoOptimiseStore: 'auto-optimise-store',
-};
+import { DEPRECATED_OPTIONS } from './setting-names.js';
 
 /** One `nix.extraOptions` string, decoded and parsed as nix.conf. */
 export interface ExtraOptionsSource {
@@ -45,7 +31,7 @@ function within(inner: Span, outer: Span): boolean {
   return inner.startOffset >= outer.startOffset && inner.endOffset <= outer.endOffset;
 }
 
-export function settingsFromAssignments(assignments: Assignment[], extraOptions: ExtraOptionsSource[], lines: Lines, file: string, nixConfigSpans: Span[]): Setting[] {
+export function settingsFromAssignments(assignments: Assignment[], extraOptions: ExtraOptionsSource[], lines: LineIndex, file: string, nixConfigSpans: Span[]): Setting[] {
   const out: Setting[] = [];
   for (const a of assignments) {
     const p = stripUserPrefix(a.path);
@@ -74,7 +60,7 @@ export function settingsFromAssignments(assignments: Assignment[], extraOptions:
 }
 
 /** Maps offsets of the decoded string back to the file. */
-function mapper(d: DecodedString, lines: Lines, file: string): (s: number, e: number) => Span {
+function mapper(d: DecodedString, lines: LineIndex, file: string): (s: number, e: number) => Span {
   const startOf = (i: number): number => d.offsets[Math.min(i, d.offsets.length - 1)]!;
   const endOf = (i: number): number => (i <= 0 ? startOf(0) : d.ends[i - 1]!);
   return (s, e) => {
@@ -83,7 +69,7 @@ function mapper(d: DecodedString, lines: Lines, file: string): (s: number, e: nu
   };
 }
 
-function settingsFromExtraOptions(src: ExtraOptionsSource, lines: Lines, file: string): Setting[] {
+function settingsFromExtraOptions(src: ExtraOptionsSource, lines: LineIndex, file: string): Setting[] {
   const map = mapper(src.decoded, lines, file);
   const out: Setting[] = [];
   for (const line of src.conf.lines) {

@@ -10,6 +10,7 @@ import { selectRepository, type TrustPolicy } from '../trust/policy/policy.js';
 import type { CommitSource } from '../sources/types.js';
 import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/verify-commits/pipeline.js';
 import type { GitHubRepo } from './types.js';
+import { DEFAULT_PIN_LIMIT as DEFAULT_LIMIT } from '../core/defaults.js';
 
 export interface TrustInput {
   policy?: TrustPolicy;
@@ -46,7 +47,6 @@ export interface Selection {
   warnings: string[];
 }
 
-export const DEFAULT_LIMIT = 1000;
 const CHUNK = 100;
 
 /** A source that also answers to the pins' `owner/repo`, so the policy entry for that repository applies to a local clone. */

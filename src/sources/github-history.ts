@@ -17,6 +17,7 @@ import { gitObjectId, rebuildCommit, type GitCommitResponse } from './github.js'
 import { DEFAULT_GITHUB_API, explainGitHubError, githubClient } from './github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
 import { FULL_OID, type GitHubRepo } from '../pin/types.js';
+import { DEFAULT_BRANCH_TTL_SECONDS } from '../core/defaults.js';
 
 export interface GitHubHistoryOptions {
   repo: GitHubRepo;
@@ -42,7 +43,6 @@ export interface GitHubHistoryOptions {
 }
 
 /** Default tip freshness: the same hour Nix uses for `tarball-ttl`. */
-export const DEFAULT_BRANCH_TTL_SECONDS = 3600;
 
 interface CachedTip {
   fetchedAt: number;

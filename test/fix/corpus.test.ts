@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyFixPlan, planFixes } from '../../src/fix/plan.js';
-import { analyzePaths } from '../../src/rules/analyze.js';
+import { analyzePaths } from '../../src/app/scan.js';
 
 jest.setTimeout(180_000);
 const NOW = new Date('2026-01-01T00:00:00Z');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyFixPlan, planFixes, type FixMode } from '../../src/fix/plan.js';
-import { analyzePaths } from '../../src/rules/analyze.js';
+import { analyzePaths } from '../../src/app/scan.js';
 import { loadRules } from '../../src/rules/registry.js';
 
 const root = path.resolve('fixtures/fix');

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderSarif } from '../../src/report/sarif.js';
-import { analyzePaths } from '../../src/rules/analyze.js';
+import { analyzePaths } from '../../src/app/scan.js';
 
 interface Replacement {
   deletedRegion: { charOffset: number; charLength: number };

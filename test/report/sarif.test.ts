@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { renderSarif } from '../../src/report/sarif.js';
-import { analyzePaths } from '../../src/rules/analyze.js';
+import { analyzePaths } from '../../src/app/scan.js';
 import { findingAt, resultOf } from './helpers.js';
 
 /**

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/config.js';
 import { UserError } from '../../src/core/errors.js';
-import { analyzePaths } from '../../src/rules/analyze.js';
+import { analyzePaths } from '../../src/app/scan.js';
 import { loadRuleMetas } from '../../src/rules/meta.js';
 
 const known = loadRuleMetas();

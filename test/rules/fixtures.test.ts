@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzePaths } from '../../src/rules/analyze.js';
+import { analyzePaths } from '../../src/app/scan.js';
 import { loadRules } from '../../src/rules/registry.js';
 import { expectationsIn, walk } from './annotations.js';
 

@@ -1,7 +1,7 @@
 import { isSupportedBranch, releaseOfBranch, SUPPORTED_BRANCHES } from '../../src/data/nixpkgs-branches.js';
 import { httpsUpgrade } from '../../src/rules/checks/https-hosts.js';
 import { isMutableRef, isNixpkgsRepo, parseFlakeUrl } from '../../src/rules/checks/flake-ref.js';
-import { withoutTrustedParam } from '../../src/fix/setting-edits.js';
+import { withoutTrustedParam } from '../../src/rules/fixes/setting-edits.js';
 
 const REV = '0123456789abcdef0123456789abcdef01234567';
 

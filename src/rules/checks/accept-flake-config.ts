@@ -1,6 +1,7 @@
-import { setBoolEdits } from '../../fix/setting-edits.js';
+import { setBoolEdits } from '../fixes/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { boolOf, describeSetting, settingsFor } from './util.js';
+import { describeSetting } from './util.js';
+import { boolOf, settingsFor } from '../../model/setting-views.js';
 
 /** NH008: accept-flake-config = true, as a setting or a command-line flag. */
 export const check: RuleCheck = (file) => {

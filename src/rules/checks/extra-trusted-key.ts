@@ -1,6 +1,7 @@
-import { removeWordEdit, renameDeprecated } from '../../fix/setting-edits.js';
+import { removeWordEdit, renameDeprecated } from '../fixes/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { describeSetting, settingsFor } from './util.js';
+import { describeSetting } from './util.js';
+import { settingsFor } from '../../model/setting-views.js';
 
 /** NH004: trusted-public-keys beyond the official ones. nixConfig is NH009's. */
 export const check: RuleCheck = (file, ctx) => {

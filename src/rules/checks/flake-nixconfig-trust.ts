@@ -1,5 +1,6 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { isOfficialSubstituter, settingsFor } from './util.js';
+import { isOfficialSubstituter } from './util.js';
+import { settingsFor } from '../../model/setting-views.js';
 
 /** NH009: a flake's nixConfig asking consumers to trust substituters or keys. */
 export const check: RuleCheck = (file, ctx) => {

@@ -1,6 +1,6 @@
 import type { Span } from '../../core/span.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { settingsFor, spanAt, stringLiterals } from './util.js';
+import { settingsFor, spanAt, stringLiterals } from '../../model/setting-views.js';
 
 /** Secret formats that are recognisable anywhere in the text, comments included (a leaked token is leaked). */
 const PATTERNS: { re: RegExp; what: string }[] = [

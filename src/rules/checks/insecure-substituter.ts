@@ -1,7 +1,8 @@
-import { replaceWordEdits } from '../../fix/setting-edits.js';
+import { replaceWordEdits } from '../fixes/setting-edits.js';
 import { httpsUpgrade } from './https-hosts.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { describeSetting, isPlainHttp, settingsFor } from './util.js';
+import { describeSetting, isPlainHttp } from './util.js';
+import { settingsFor } from '../../model/setting-views.js';
 
 /** NH002: substituters reached over plain http (loopback excepted). */
 export const check: RuleCheck = (file) => {

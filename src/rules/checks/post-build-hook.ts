@@ -1,5 +1,6 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { describeSetting, settingsFor } from './util.js';
+import { describeSetting } from './util.js';
+import { settingsFor } from '../../model/setting-views.js';
 
 /** NH031: post-build-hook runs as root after every build and usually uploads or signs outputs. */
 export const check: RuleCheck = (file) => {

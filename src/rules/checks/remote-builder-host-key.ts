@@ -1,6 +1,6 @@
 import type { StaticValue } from '../../model/types.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { settingsFor } from './util.js';
+import { settingsFor } from '../../model/setting-views.js';
 
 /**
  * NH029: remote builders without a pinned host key. Outputs built remotely are imported

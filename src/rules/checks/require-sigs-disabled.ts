@@ -1,6 +1,7 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { setBoolEdits } from '../../fix/setting-edits.js';
-import { boolOf, describeSetting, settingsFor } from './util.js';
+import { setBoolEdits } from '../fixes/setting-edits.js';
+import { describeSetting } from './util.js';
+import { boolOf, settingsFor } from '../../model/setting-views.js';
 
 /** NH005: require-sigs = false. */
 export const check: RuleCheck = (file) => {

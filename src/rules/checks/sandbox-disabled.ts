@@ -1,6 +1,7 @@
-import { setBoolEdits } from '../../fix/setting-edits.js';
+import { setBoolEdits } from '../fixes/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { boolOf, describeSetting, settingsFor } from './util.js';
+import { describeSetting } from './util.js';
+import { boolOf, settingsFor } from '../../model/setting-views.js';
 
 /** NH006: sandbox = false / "relaxed", and sandbox-fallback = true written out. */
 export const check: RuleCheck = (file) => {

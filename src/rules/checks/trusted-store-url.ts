@@ -1,7 +1,7 @@
 import type { Span } from '../../core/span.js';
-import { replaceWordEdits, withoutTrustedParam } from '../../fix/setting-edits.js';
+import { replaceWordEdits, withoutTrustedParam } from '../fixes/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { settingViews, spanAt } from './util.js';
+import { settingViews, spanAt } from '../../model/setting-views.js';
 
 const TRUSTED_WORD = /^[a-z][a-z0-9+.-]*:\/\/\S*[?&]trusted=(?:1|true)(?:&|$)/i;
 /**

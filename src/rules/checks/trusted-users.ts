@@ -1,6 +1,7 @@
-import { trustOnlyRootEdits } from '../../fix/list-edits.js';
+import { trustOnlyRootEdits } from '../fixes/list-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { describeSetting, settingsFor } from './util.js';
+import { describeSetting } from './util.js';
+import { settingsFor } from '../../model/setting-views.js';
 
 /** NH007: trusted-users beyond root; severity by how many people that trusts. */
 export const check: RuleCheck = (file) => {

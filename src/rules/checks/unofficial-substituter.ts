@@ -1,7 +1,8 @@
-import { removeSubstituterEdit } from '../../fix/list-edits.js';
-import { renameDeprecated } from '../../fix/setting-edits.js';
+import { removeSubstituterEdit } from '../fixes/list-edits.js';
+import { renameDeprecated } from '../fixes/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { describeSetting, isOfficialSubstituter, settingsFor } from './util.js';
+import { describeSetting, isOfficialSubstituter } from './util.js';
+import { settingsFor } from '../../model/setting-views.js';
 
 /** NH001: substituters (and trusted-substituters) other than the official ones. nixConfig is NH009's. */
 export const check: RuleCheck = (file, ctx) => {

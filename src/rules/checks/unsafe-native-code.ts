@@ -1,5 +1,6 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { boolOf, describeSetting, settingsFor } from './util.js';
+import { describeSetting } from './util.js';
+import { boolOf, settingsFor } from '../../model/setting-views.js';
 
 /** NH010: allow-unsafe-native-code-during-evaluation = true. */
 export const check: RuleCheck = (file) => {

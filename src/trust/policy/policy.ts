@@ -13,6 +13,7 @@ import * as openpgp from 'openpgp';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError } from '../../core/errors.js';
+import { describeFsError } from '../../core/fs.js';
 import { policySchema } from './schema.js';
 
 export type PlatformMode = 'ignore' | 'count-as-one' | 'sufficient';
@@ -85,7 +86,7 @@ export async function loadPolicy(file: string): Promise<TrustPolicy> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new UserError(`cannot read policy: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, undefined, file);
+    throw new UserError(`cannot read policy: ${describeFsError(err)}`, undefined, file);
   }
   const { data, locate } = decodePolicy(text, file);
   validateShape(data, file, locate);
@@ -339,7 +340,7 @@ async function readKeyFile(file: string): Promise<PolicyKey[] | string> {
   try {
     bytes = await fs.readFile(file);
   } catch (err) {
-    return `cannot read key file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+    return `cannot read key file ${file}: ${describeFsError(err)}`;
   }
   const text = bytes.toString('utf8');
   if (text.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----')) return `${file} holds a PRIVATE key; list the public certificate`;

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import { UserError } from '../../core/errors.js';
+import { describeFsError } from '../../core/fs.js';
 import { parseAllowedSigners, type AllowedSigner } from './ssh/allowed-signers.js';
 import { parseSshPublicKeyText, SshFormatError } from './ssh/keys.js';
 import { PERMISSIVE_CONFIG } from './openpgp/config.js';
@@ -79,7 +80,7 @@ async function readInput(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (e) {
-    throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, file);
+    throw new UserError(`cannot read: ${describeFsError(e)}`, 2, file);
   }
 }
 

@@ -132,7 +132,7 @@ repositories:
   });
 
   test('a missing policy file is a UserError naming it', async () => {
-    await expectUserError(path.join(f.dir, 'nope.toml'), /cannot read policy: ENOENT/);
+    await expectUserError(path.join(f.dir, 'nope.toml'), /cannot read policy: no such file or directory/);
   });
 });
 

@@ -63,7 +63,7 @@ describe('loadKeySet', () => {
   it.each([
     ['garbage', () => lab.file('garbage.gpg', 'hello, not a key\n'), /no OpenPGP certificate/],
     ['empty', () => lab.file('empty.gpg', ''), /no OpenPGP certificate/],
-    ['missing', () => path.join(lab.root, 'nope.gpg'), /cannot read: ENOENT/],
+    ['missing', () => path.join(lab.root, 'nope.gpg'), /cannot read: no such file or directory/],
     ['a keybox', () => path.join(home.dir, 'pubring.kbx'), /keybox/],
   ])('keyring that is %s is a UserError naming the file', async (_name, make, message) => {
     const file = make();

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../core/errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
+import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan.js';
 import { loadConfig, type NixhardenConfig } from '../config/config.js';
 import { loadBranchList } from '../data/branch-store.js';
 import { loadConfigModel } from '../model/load/index.js';
-import { DEFAULT_OPTIONS, runRules, type Selection } from './engine.js';
-import { loadRules, type LoadedRule } from './registry.js';
-import { selectionFor, type ProfileName } from './profiles.js';
-import type { ScanResult } from './result.js';
-import type { RuleOptions, Severity } from './types.js';
+import { DEFAULT_OPTIONS, runRules, type Selection } from '../rules/engine.js';
+import { loadRules, type LoadedRule } from '../rules/registry.js';
+import { selectionFor, type ProfileName } from '../rules/profiles.js';
+import type { ScanResult } from '../rules/result.js';
+import type { RuleOptions, Severity } from '../rules/types.js';
 
 export interface AnalyzeOptions {
   /** `--config FILE` */
@@ -96,4 +97,43 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): 
     selection,
     ...(config.file ? { configFile: config.file } : {}),
   };
+}
+
+export interface ScanRequest extends AnalyzeOptions {
+  paths: string[];
+  /** `--fix[=tier]`: apply fixes of this tier. */
+  fix?: FixMode;
+  /** `--diff`: plan the fixes (tier from `fix`, default safe) and write nothing. */
+  diffOnly?: boolean;
+}
+
+export interface ScanOutcome {
+  /** Findings with each fix's outcome on it (`fixStatus`). */
+  result: ScanResult;
+  /** Present when fixes were planned (`--fix` or `--diff`). */
+  plan?: FixPlan;
+  /** 0 nothing remains, 1 findings remain, 2 a rule could not run (the scan cannot vouch for the files). */
+  exitCode: number;
+}
+
+/** The scan use case: config + model + rules, then the fixes asked for, and the exit code. */
+export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
+  let result = await analyzePaths(req.paths, req);
+  let plan: FixPlan | undefined;
+  if (req.diffOnly || req.fix) {
+    plan = planFixes(result, req.fix ?? 'safe');
+    if (!req.diffOnly) plan = await applyFixPlan(plan);
+    result = withFixStatus(result, plan);
+  }
+  // A rule that could not run means the scan cannot vouch for the files: fail closed.
+  const ruleError = result.notes.some((n) => n.kind === 'rule-error');
+  const remaining = result.findings.filter((f) => f.fixStatus?.state !== 'applied');
+  const exitCode = ruleError ? ExitCode.Usage : remaining.length > 0 ? ExitCode.Findings : ExitCode.Ok;
+  return { result, ...(plan ? { plan } : {}), exitCode };
+}
+
+/** Puts each fix's outcome on its finding, so every report format can say what happened and why. */
+function withFixStatus(result: ScanResult, plan: FixPlan): ScanResult {
+  const status = new Map(plan.fixed.map((x) => [x.finding, x.status]));
+  return { ...result, findings: result.findings.map((f) => (status.has(f) ? { ...f, fixStatus: status.get(f)! } : f)) };
 }

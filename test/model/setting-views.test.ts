@@ -1,5 +1,7 @@
 import { buildFileModel } from '../../src/model/index.js';
-import { boolOf, canonicalKey, flagSettings, isOfficialSubstituter, isPlainHttp, settingViews } from '../../src/rules/checks/util.js';
+import { isOfficialSubstituter, isPlainHttp } from '../../src/rules/checks/util.js';
+import { boolOf, flagSettings, settingViews } from '../../src/model/setting-views.js';
+import { canonicalKey } from '../../src/model/setting-names.js';
 
 describe('rule helpers', () => {
   it('canonicalises setting names: extra- prefix and old aliases', () => {

@@ -4,18 +4,10 @@
  * Each helper returns undefined when the source text is not what the model says it is
  * (escapes, interpolation, a flag inside a script): no fix beats a guessed one.
  */
-import { DEPRECATED_OPTIONS } from '../model/settings.js';
-import type { FileModel } from '../model/types.js';
-import type { TextEdit } from '../core/text-edit.js';
-import type { SettingView, Word } from '../rules/checks/util.js';
-
-const NIX_CONF_ALIASES: Record<string, string> = {
-  'binary-caches': 'substituters',
-  'trusted-binary-caches': 'trusted-substituters',
-  'binary-cache-public-keys': 'trusted-public-keys',
-  'build-use-sandbox': 'sandbox',
-  'build-use-substitutes': 'substitute',
-};
+import { DEPRECATED_OPTIONS, NIX_CONF_ALIASES } from '../../model/setting-names.js';
+import type { FileModel } from '../../model/types.js';
+import type { TextEdit } from '../../core/text-edit.js';
+import type { SettingView, Word } from '../../model/setting-views.js';
 
 function edit(file: FileModel, start: number, end: number, replacement: string): TextEdit {
   return { file: file.file, startOffset: start, endOffset: end, replacement };

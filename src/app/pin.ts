@@ -14,15 +14,15 @@ import { loadConfigModel } from '../model/load/index.js';
 import { GitHubSource } from '../sources/github.js';
 import { LocalGitSource } from '../sources/local-git.js';
 import type { RangeCapable } from '../trust/verify-commits/pipeline.js';
-import { hashArchiveUrl, hashCommitTree, type ArchiveHashes } from './archive.js';
+import { hashArchiveUrl, hashCommitTree, type ArchiveHashes } from '../pin/archive.js';
 import { GitHubHistory } from '../sources/github-history.js';
-import { listPins, partnerOf } from './list.js';
-import { verifyDeclaredHash } from './nar/hash.js';
-import type { DownloadOptions } from './nar/fetch.js';
-import { rewritePin, type PinTarget } from './rewrite/index.js';
-import { selectCommit, verifyRevs, withIdentity, type Selection, type TrustInput } from './select-commit.js';
-import { githubArchiveUrl } from './source-url.js';
-import { FULL_OID, type GitHubRepo, type Pin } from './types.js';
+import { listPins, partnerOf } from '../pin/list.js';
+import { verifyDeclaredHash } from '../pin/nar/hash.js';
+import type { DownloadOptions } from '../pin/nar/fetch.js';
+import { rewritePin, type PinTarget } from '../pin/rewrite/index.js';
+import { selectCommit, verifyRevs, withIdentity, type Selection, type TrustInput } from '../pin/select-commit.js';
+import { githubArchiveUrl } from '../pin/source-url.js';
+import { FULL_OID, type GitHubRepo, type Pin } from '../pin/types.js';
 
 export interface PinOptions extends TrustInput {
   paths: string[];

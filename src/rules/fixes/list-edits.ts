@@ -2,9 +2,10 @@
  * Unsafe-tier edits on list-valued settings: dropping third-party substituters and
  * narrowing trusted-users to root. They change behaviour on purpose; callers say why.
  */
-import type { TextEdit } from '../core/text-edit.js';
-import type { FileModel } from '../model/types.js';
-import { isOfficialSubstituter, type SettingView, type Word } from '../rules/checks/util.js';
+import type { TextEdit } from '../../core/text-edit.js';
+import type { FileModel } from '../../model/types.js';
+import { isOfficialSubstituter } from '../checks/util.js';
+import type { SettingView, Word } from '../../model/setting-views.js';
 import { literalWord, removeWordEdit, renameDeprecated } from './setting-edits.js';
 
 function settingOf(file: FileModel, view: SettingView) {
