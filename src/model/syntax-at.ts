@@ -4,10 +4,9 @@
  * `python3.withPackages (ps: …)`; readers that need the expression itself (the
  * package and host readers) re-parse the file once and find the node by its span.
  */
-import type { Span } from '../core/span.js';
+import { LineIndex, type Span } from '../core/span.js';
 import type { SNode } from '../syntax/node.js';
 import { LiteNode } from '../syntax/nix-lite.js';
-import { FastLines } from './lines.js';
 import { parseForModel } from './nix-file.js';
 import type { NodeCtx } from './nix-values.js';
 import type { FileModel } from './types.js';
@@ -24,7 +23,7 @@ export function syntaxOf(file: FileModel): FileSyntax {
   let s = cache.get(file);
   if (!s) {
     const { root } = parseForModel(file.text);
-    const ctx: NodeCtx = { file: file.file, text: file.text, lines: new FastLines(file.text) };
+    const ctx: NodeCtx = { file: file.file, text: file.text, lines: new LineIndex(file.text) };
     if (root instanceof LiteNode) ctx.boundNames = root.boundNames;
     s = { root, ctx };
     cache.set(file, s);

@@ -8,7 +8,7 @@ import { escapeControl } from '../../core/escape.js';
 import type { Host } from '../../model/hosts.js';
 import type { PackagesResult } from '../../model/packages.js';
 import type { Firewall, ServiceUse } from '../../model/services.js';
-import type { StaticValue } from '../../model/types.js';
+import { settingsFor } from '../../model/setting-views.js';
 import type { UserAccount } from '../../model/users.js';
 import type { HostOutput } from './files.js';
 import type { StagexMaintainer } from './maintainers.js';
@@ -176,22 +176,13 @@ function findingSummary(findings: ScanFinding[]): MigrationPlan['findings'] {
   return { ...counts, total: findings.length, top };
 }
 
-function words(v: StaticValue): string[] {
-  if (v.kind === 'string') return v.value.split(/\s+/).filter(Boolean);
-  if (v.kind === 'list') return v.items.flatMap(words);
-  return [];
-}
-
 /** Caches and keys the host trusts today (NixOS's defaults when the configuration sets none). */
 function trustToday(input: PlanInput): MigrationPlan['trustToday'] {
   const substituters: string[] = [];
   const keys: string[] = [];
   for (const f of input.host.files) {
-    for (const s of f.settings) {
-      const key = s.key.replace(/^extra-/, '');
-      if (key === 'substituters' || key === 'trusted-substituters') substituters.push(...words(s.value));
-      else if (key === 'trusted-public-keys') keys.push(...words(s.value).map((k) => k.split(':')[0]!));
-    }
+    for (const s of settingsFor(f, 'substituters', 'trusted-substituters')) substituters.push(...s.words.map((w) => w.text));
+    for (const s of settingsFor(f, 'trusted-public-keys')) keys.push(...s.words.map((w) => w.text.split(':')[0]!));
   }
   const sources = input.pins.map((p) => p.source).filter((s): s is string => !!s);
   return {
