@@ -30,6 +30,9 @@ export interface ServiceUse {
   span: Span;
 }
 
+/** Joins attribute names in map keys; attribute names may hold dots. */
+const SEP = '\u0000';
+
 /** The module system's priority of a definition: lower wins. */
 function priority(wrappers: Wrapper[]): number {
   if (wrappers.includes('mkForce')) return 50;
@@ -79,7 +82,7 @@ export function servicesOf(files: readonly FileModel[]): ServiceUse[] {
       else if (rel.length <= 3) {
         let m = nested.get(name);
         if (!m) nested.set(name, (m = new Map()));
-        push(m, rel.slice(0, -1).join('.'), write);
+        push(m, rel.slice(0, -1).join(SEP), write);
       }
     }
   }
@@ -87,7 +90,8 @@ export function servicesOf(files: readonly FileModel[]): ServiceUse[] {
   for (const name of order) {
     const own = decide(enables.get(name) ?? []);
     const subs = nested.get(name) ?? new Map<string, EnableWrite[]>();
-    const instances = [...subs].filter(([k, w]) => k.startsWith('servers.') && k.split('.').length === 2 && decide(w)?.value === true).map(([k]) => k.slice('servers.'.length));
+    const isServer = (k: string) => k.startsWith(`servers${SEP}`) && k.split(SEP).length === 2;
+    const instances = [...subs].filter(([k, w]) => isServer(k) && decide(w)?.value === true).map(([k]) => k.split(SEP)[1]!);
     const opts = options.get(name)!;
     if (own && own.value !== false) {
       out.push({ name, enabled: own.value === true ? true : 'unknown', instances, options: opts, file: own.file, span: own.span });
@@ -95,17 +99,17 @@ export function servicesOf(files: readonly FileModel[]): ServiceUse[] {
     }
     if (own?.value === false && instances.length === 0) continue;
     if (instances.length > 0) {
-      const first = decide(subs.get(`servers.${instances[0]}`)!)!;
+      const first = decide(subs.get(`servers${SEP}${instances[0]}`)!)!;
       out.push({ name, enabled: true, instances, options: opts, file: first.file, span: first.span });
       continue;
     }
     // `services.desktopManager.plasma6.enable` with no `services.desktopManager.enable`: a service of its own.
     for (const [sub, writes] of subs) {
       const w = decide(writes);
-      if (!w || w.value === false || sub.startsWith('servers.')) continue;
-      const prefix = sub.split('.');
+      if (!w || w.value === false || isServer(sub)) continue;
+      const prefix = sub.split(SEP);
       const subOpts = opts.filter((o) => prefix.every((p, i) => o.path[i] === p)).map((o) => ({ ...o, path: o.path.slice(prefix.length) }));
-      out.push({ name: `${name}.${sub}`, enabled: w.value === true ? true : 'unknown', instances: [], options: subOpts, file: w.file, span: w.span });
+      out.push({ name: [name, ...prefix].join('.'), enabled: w.value === true ? true : 'unknown', instances: [], options: subOpts, file: w.file, span: w.span });
     }
   }
   return out;

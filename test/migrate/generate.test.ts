@@ -222,3 +222,18 @@ describe('migrate: service renderers', () => {
     expect(inst!.configFiles).toEqual([]);
   });
 });
+
+describe('migrate: untrusted names and index values', () => {
+  it('keeps a redis server name to one safe file name', () => {
+    const m = modelText(`{ services.redis.servers."../x y".enable = true; }`);
+    const [inst] = renderService(servicesOf([m])[0]!, { host: 'h' });
+    expect([inst!.id, inst!.configFiles[0]!.name]).toEqual(['redis-.._x_y', 'redis-.._x_y.conf']);
+  });
+
+  it('refuses an index digest or an image id that is not well formed', async () => {
+    const index = testIndex(ALL_IDS);
+    index.images[0]!.digest = "sha256:abc' ; rm -rf / #";
+    await expect(examplePlans('examples/server', { index })).rejects.toThrow(/malformed digest for core-musl/);
+    await expect(examplePlans('examples/server', { resolvePackage: () => ({ status: 'mapped', images: ["core-x'"] }) })).rejects.toThrow(/not a stagex image id/);
+  });
+});

@@ -4,6 +4,7 @@
  * Pure: the app layer gathers the inputs; every generated file is rendered from
  * the result.
  */
+import { UserError } from '../../core/errors.js';
 import { escapeControl } from '../../core/escape.js';
 import type { Host } from '../../model/hosts.js';
 import type { PackagesResult } from '../../model/packages.js';
@@ -154,8 +155,14 @@ function planImages(input: PlanInput, ids: string[]): PlanImage[] {
   return orderImages(ids).map((id) => indexImage(input, id));
 }
 
+/** Image ids and digests end up in shell scripts and Containerfiles: only well-formed ones pass. */
+const IMAGE_ID = /^(bootstrap|core|pallet|user)-[A-Za-z0-9._+-]+$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
 function indexImage(input: PlanInput, id: string): PlanImage {
+  if (!IMAGE_ID.test(id)) throw new UserError(`not a stagex image id: ${JSON.stringify(id)}`);
   const found = input.index?.images.find((i) => i.id === id);
+  if (found?.digest && !DIGEST.test(found.digest)) throw new UserError(`the stagex index has a malformed digest for ${id}: ${JSON.stringify(found.digest)}`);
   if (found) return { id, stage: found.stage, image: found.image, version: found.version, digest: found.digest };
   return { id, stage: id.split('-')[0] ?? 'user', image: `stagex/${id}`, version: null, digest: null };
 }

@@ -37,7 +37,8 @@ export function renderRedis(svc: ServiceUse, ctx: RenderContext): ServiceInstanc
 }
 
 function renderServer(name: string, r: OptionReader, ctx: RenderContext): ServiceInstance {
-  const id = name ? `redis-${name}` : 'redis';
+  // The id names files: keep it to one safe path segment whatever the attribute name is.
+  const id = name ? `redis-${name.replace(/[^A-Za-z0-9._-]/g, '_')}` : 'redis';
   r.take(['enable']);
   const conf = new Map<string, string>();
   const set = (path: string[], key: string, fallback: string | undefined, render: (v: StaticValue) => string | undefined = redisValue): void => {
@@ -96,7 +97,7 @@ function renderServer(name: string, r: OptionReader, ctx: RenderContext): Servic
   return {
     id,
     service: 'redis',
-    configFiles: [{ name: file === 'redis.conf' ? 'redis.conf' : file, target: '/etc/redis/redis.conf', content: `${header('redis.conf', r.optionPrefix, ctx)}\n${lines.join('\n')}\n` }],
+    configFiles: [{ name: file, target: '/etc/redis/redis.conf', content: `${header('redis.conf', r.optionPrefix, ctx)}\n${lines.join('\n')}\n` }],
     ports: port ? [{ port, proto: 'tcp', openFirewall }] : [],
     user: STAGEX_USER,
     entrypoint: ['/usr/bin/redis-server', '/etc/redis/redis.conf'],
