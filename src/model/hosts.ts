@@ -69,10 +69,12 @@ export function hostsOf(model: ConfigModel): Host[] {
   const dirHosts = hostDirectories(model);
   if (flakeHosts.length > 0) return flakeHosts.map((h) => flakeHost(h, flakeHosts, dirHosts, byAbs, named, model));
   if (dirHosts.size > 0) {
+    // A flake at the top that names no host still pins what every host is built from.
+    const flake = model.files.filter((f) => f.file === 'flake.nix' || f.file === 'flake.lock');
     return [...dirHosts].map(([name, roots]) => ({
       name,
       source: 'hosts-dir' as const,
-      files: closure(roots, byAbs, named),
+      files: [...flake, ...closure(roots, byAbs, named).filter((f) => !flake.includes(f))],
       entry: roots.map((f) => f.file),
       warnings: [],
     }));
