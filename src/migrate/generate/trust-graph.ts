@@ -28,6 +28,23 @@ const RISK = 'fillcolor="#fbe3e1", color="#c0392b"';
 const NEUTRAL = 'fillcolor="#eef1f5", color="#7f8c8d"';
 const GOOD = 'fillcolor="#e3f4e8", color="#2e8b57"';
 
+const MAX_ACCOUNTS = 6;
+
+/** Pinned sources grouped by the account that controls them (`github:NixOS`, a git host), largest first. */
+function accounts(sources: string[]): string[][] {
+  const byAccount = new Map<string, number>();
+  for (const s of sources) {
+    const m = /^github:([^/]+)\//.exec(s) ?? /^[a-z+]+:\/\/([^/]+)/i.exec(s);
+    const key = m ? (s.startsWith('github:') ? `GitHub account ${m[1]}` : `host ${m[1]}`) : s;
+    byAccount.set(key, (byAccount.get(key) ?? 0) + 1);
+  }
+  const sorted = [...byAccount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.slice(0, MAX_ACCOUNTS).map(([k, n]) => [k, n === 1 ? 'one source' : `${n} sources`]);
+  const rest = sorted.slice(MAX_ACCOUNTS);
+  if (rest.length) shown.push([`${rest.length} more account(s)`, `${rest.reduce((n, [, c]) => n + c, 0)} sources`]);
+  return shown;
+}
+
 /** Today: whoever controls one cache key, one hosting account, or a mutable pin can change what the host runs. */
 export function beforeDot(plan: MigrationPlan): string {
   const t = plan.trustToday;
@@ -36,12 +53,18 @@ export function beforeDot(plan: MigrationPlan): string {
   out.push(`  config [label=${lines('your configuration', `${plan.source.files.length} file(s)`)}, ${NEUTRAL}];`);
   out.push(`  pins [label=${lines(`${plan.pins.total} pin(s)`, `${plan.pins.mutable} mutable`)}, ${plan.pins.mutable ? RISK : NEUTRAL}];`);
   out.push('  host -> config;', '  config -> pins [label="fetches"];');
-  const sources = t.sources.length ? t.sources : ['github:NixOS/nixpkgs'];
-  sources.forEach((s, i) => {
-    out.push(`  src${i} [label=${lines(s, 'one hosting account')}, ${RISK}];`, `  pins -> src${i};`);
+  const accts = accounts(t.sources.length ? t.sources : ['github:NixOS/nixpkgs']);
+  accts.forEach((a, i) => {
+    out.push(`  src${i} [label=${lines(...a)}, ${RISK}];`, `  pins -> src${i};`);
   });
+  // Hydra builds what the NixOS account's nixpkgs says, whoever else the pins trust.
+  let nixos = `src${accts.findIndex((a) => a[0] === 'GitHub account NixOS')}`;
+  if (nixos === 'src-1') {
+    nixos = 'nixpkgs';
+    out.push(`  nixpkgs [label=${lines('GitHub account NixOS', 'nixpkgs')}, ${RISK}];`);
+  }
   out.push(`  hydra [label=${lines('Hydra', 'builds nixpkgs once')}, ${RISK}];`);
-  out.push(`  hydra -> src0 [label="builds from"];`);
+  out.push(`  hydra -> ${nixos} [label="builds from"];`);
   const caches = t.substituters.length ? t.substituters : ['https://cache.nixos.org'];
   caches.forEach((c, i) => {
     out.push(`  cache${i} [label=${lines(c)}, ${NEUTRAL}];`, `  host -> cache${i} [label="substitutes binaries"];`);
