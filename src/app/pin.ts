@@ -22,7 +22,8 @@ import type { DownloadOptions } from '../pin/nar/fetch.js';
 import { rewritePin, type PinTarget } from '../pin/rewrite/index.js';
 import { selectCommit, verifyRevs, withIdentity, type Selection, type TrustInput } from '../pin/select-commit.js';
 import { githubArchiveUrl } from '../pin/source-url.js';
-import { FULL_OID, type GitHubRepo, type Pin } from '../pin/types.js';
+import { FULL_COMMIT_ID } from '../core/commit-id.js';
+import type { GitHubRepo, Pin } from '../pin/types.js';
 
 export interface PinOptions extends TrustInput {
   paths: string[];
@@ -129,7 +130,7 @@ export async function planPins(opts: PinOptions): Promise<PinPlan> {
       const selection = await selectCommit({ ...opts, source, repo: g.repo, branch: g.branch, onProgress: (n) => opts.progress?.(`${n} commits checked`) });
       selection.warnings.forEach((w) => warnings.add(w));
       // Pins already on a verifying commit stay where they are (their hash is still checked).
-      const current = [...new Set(g.pins.map((p) => p.rev).filter((r): r is string => !!r && FULL_OID.test(r) && r !== selection.rev))];
+      const current = [...new Set(g.pins.map((p) => p.rev).filter((r): r is string => !!r && FULL_COMMIT_ID.test(r) && r !== selection.rev))];
       const verifying = new Set<string>([selection.rev]);
       for (const rev of current) {
         // A rev the source does not have (rewritten history, a typo) simply does not verify.

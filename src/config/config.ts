@@ -6,7 +6,14 @@ import type { RulePolicy } from '../rules/engine.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import type { IgnoreEntry } from '../rules/suppress.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
-import { locateTomlLine, type TomlPlace } from './locate.js';
+import { tomlLocator } from '../syntax/toml-locate.js';
+
+/** Where a key sits: its table path, the index of an `[[array]]` table, and the key. */
+interface TomlPlace {
+  table: string[];
+  index?: number;
+  key?: string;
+}
 
 export const CONFIG_FILE_NAME = '.nixharden.toml';
 
@@ -47,8 +54,10 @@ export function parseConfig(text: string, file: string, knownRules: readonly { i
     if (err instanceof TomlError) throw new UserError(`invalid TOML: ${err.message.split('\n')[0]}`, undefined, file, err.line);
     throw err;
   }
+  const locate = tomlLocator(text);
+  const lineOf = (p: TomlPlace): number => locate([...p.table, ...(p.index !== undefined ? [p.index] : []), ...(p.key ? [p.key] : [])]) ?? 1;
   const fail = (msg: string, place: TomlPlace): never => {
-    throw new UserError(msg, undefined, file, locateTomlLine(text, place) ?? 1);
+    throw new UserError(msg, undefined, file, lineOf(place));
   };
   const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
   const only = (t: Table, allowed: string[], table: string[], index?: number): void => {
@@ -101,7 +110,7 @@ export function parseConfig(text: string, file: string, knownRules: readonly { i
       const entry: IgnoreEntry = {
         rule: ruleKey(e.rule, { table, index, key: 'rule' }),
         baseDir: path.dirname(path.resolve(file)),
-        where: `${file}:${locateTomlLine(text, { table, index }) ?? 1}`,
+        where: `${file}:${lineOf({ table, index })}`,
       };
       for (const k of ['path', 'reason'] as const) {
         if (e[k] === undefined) continue;

@@ -11,6 +11,7 @@ import { UserError } from '../core/errors.js';
 import { withDownload, type DownloadOptions } from './nar/fetch.js';
 import { NixHash } from './nar/hash.js';
 import { narHashOfTarball } from './nar/prefetch.js';
+import { FULL_COMMIT_ID } from '../core/commit-id.js';
 
 export interface ArchiveHashes {
   /** NAR hash of the unpacked tree (fetchTarball, fetchFromGitHub, flake.lock, niv, npins). */
@@ -57,7 +58,7 @@ export async function hashArchiveUrl(url: string, opts: ArchiveOptions = {}): Pr
 
 /** `git archive REV` of a local clone, hashed in memory (no checkout, nothing extracted). */
 export async function hashCommitTree(repoDir: string, rev: string, opts: { maxUnpackedBytes?: number } = {}): Promise<ArchiveHashes> {
-  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(rev)) throw new UserError(`not a full commit id: ${rev}`);
+  if (!FULL_COMMIT_ID.test(rev)) throw new UserError(`not a full commit id: ${rev}`);
   const child = spawn('git', ['-C', repoDir, 'archive', '--format=tar', '--prefix=source/', rev], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));

@@ -4,7 +4,8 @@
  */
 import type { ConfigModel, FetchCall, FileModel, LockNode, SourcesEntry, StaticValue } from '../model/types.js';
 import { parseSourceUrl } from './source-url.js';
-import { FULL_OID, type Pin, type PinKind } from './types.js';
+import { FULL_COMMIT_ID } from '../core/commit-id.js';
+import type { Pin, PinKind } from './types.js';
 
 /** The trailing comment the rewriters leave so a pinned commit still names its branch. */
 export const BRANCH_COMMENT = /#\s*branch:\s*([A-Za-z0-9._/-]+)/;
@@ -61,7 +62,7 @@ function flakeInputPin(f: FileModel, input: FileModel['flakeInputs'] & object ex
   const attr = (k: string) => str(input.attrs.get(k));
   const type = attr('type');
   const github = parsed.github ?? (type === 'github' && attr('owner') && attr('repo') ? { owner: attr('owner')!, repo: attr('repo')! } : undefined);
-  const rev = parsed.rev ?? (attr('rev') && FULL_OID.test(attr('rev')!) ? attr('rev') : undefined);
+  const rev = parsed.rev ?? (attr('rev') && FULL_COMMIT_ID.test(attr('rev')!) ? attr('rev') : undefined);
   const line = input.url?.span.startLine ?? input.span.startLine;
   const ref = parsed.ref ?? attr('ref') ?? branchComment(f, input.url?.span.endLine ?? line);
   const hash = attr('narHash');
@@ -104,7 +105,7 @@ function lockNodePin(f: FileModel, node: LockNode): Pin {
     ...(ref ? { ref } : {}),
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
-    mutable: !(rev && FULL_OID.test(rev)) && !hash,
+    mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
     ...(lastModified !== undefined ? { lastModified } : {}),
     origin: { type: 'flake-lock', node },
     model: f,
@@ -117,10 +118,10 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
   const parsed = url ? parseSourceUrl(url) : {};
   const github = call.fetcher === 'fetchFromGitHub' && a('owner') && a('repo') ? { owner: a('owner')!, repo: a('repo')! } : parsed.github;
   const revArg = a('rev');
-  const rev = revArg && FULL_OID.test(revArg) ? revArg : parsed.rev;
+  const rev = revArg && FULL_COMMIT_ID.test(revArg) ? revArg : parsed.rev;
   const hash = a('hash') ?? a('sha256') ?? a('narHash') ?? a('outputHash');
   const revLine = call.args.get('rev')?.span.endLine ?? call.args.get('url')?.span.endLine;
-  const ref = (revArg && !FULL_OID.test(revArg) ? revArg : undefined) ?? a('ref') ?? a('tag') ?? parsed.ref ?? (revLine ? branchComment(f, revLine) : undefined);
+  const ref = (revArg && !FULL_COMMIT_ID.test(revArg) ? revArg : undefined) ?? a('ref') ?? a('tag') ?? parsed.ref ?? (revLine ? branchComment(f, revLine) : undefined);
   return {
     kind: call.fetcher as PinKind,
     name: github ? `${github.owner}/${github.repo}` : call.callee,
@@ -163,7 +164,7 @@ function sourcesPin(f: FileModel, entry: SourcesEntry): Pin {
     ...(ref ? { ref } : {}),
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
-    mutable: !(rev && FULL_OID.test(rev)) && !hash,
+    mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
     origin: { type: 'sources', entry },
     model: f,
   };

@@ -11,6 +11,7 @@ import type { CommitSource } from '../sources/types.js';
 import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/verify-commits/pipeline.js';
 import type { GitHubRepo } from './types.js';
 import { DEFAULT_PIN_LIMIT as DEFAULT_LIMIT } from '../core/defaults.js';
+import { FULL_COMMIT_ID } from '../core/commit-id.js';
 
 export interface TrustInput {
   policy?: TrustPolicy;
@@ -130,7 +131,7 @@ async function resolveBranch(source: CommitSource, branch: string): Promise<stri
     return await source.resolve(branch);
   } catch (err) {
     // A clone usually has the branch as a remote-tracking ref only.
-    if (!(err instanceof UserError) || /^[0-9a-f]{40}$/.test(branch)) throw err;
+    if (!(err instanceof UserError) || FULL_COMMIT_ID.test(branch)) throw err;
     return source.resolve(`refs/remotes/origin/${branch}`).catch(() => {
       throw err;
     });

@@ -4,7 +4,8 @@
  * `github:O/R[/REF]`, flake `?ref=`/`?rev=` parameters, GitHub archive and
  * tarball URLs, and git URLs. Anything else yields only the URL.
  */
-import { FULL_OID, type GitHubRepo } from './types.js';
+import { FULL_COMMIT_ID } from '../core/commit-id.js';
+import type { GitHubRepo } from './types.js';
 
 export interface ParsedSourceUrl {
   github?: GitHubRepo;
@@ -22,7 +23,7 @@ export function parseSourceUrl(url: string): ParsedSourceUrl {
     const ref = params.get('ref');
     const rev = params.get('rev');
     if (ref) out.ref = ref;
-    if (rev && FULL_OID.test(rev)) out.rev = rev;
+    if (rev && FULL_COMMIT_ID.test(rev)) out.rev = rev;
   };
   let m = new RegExp(`^github:(${NAME})/(${NAME})(?:/(.+))?$`).exec(base);
   if (m) {
@@ -56,7 +57,7 @@ export function parseSourceUrl(url: string): ParsedSourceUrl {
 }
 
 function assignRefOrRev(out: ParsedSourceUrl, refOrRev: string): void {
-  if (FULL_OID.test(refOrRev)) out.rev = refOrRev;
+  if (FULL_COMMIT_ID.test(refOrRev)) out.rev = refOrRev;
   else out.ref = refOrRev;
 }
 

@@ -59,4 +59,3 @@ export interface Pin {
   model: FileModel;
 }
 
-export const FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

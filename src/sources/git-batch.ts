@@ -5,6 +5,10 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { UserError } from '../core/errors.js';
+import { COMMIT_ID_PATTERN } from '../core/commit-id.js';
+
+/** `<oid> <type> <size>`, the header line of each `git cat-file --batch` answer. */
+const HEADER = new RegExp(`^(${COMMIT_ID_PATTERN}) (\\S+) (\\d+)$`);
 
 export interface BatchObject {
   oid: string;
@@ -81,7 +85,7 @@ export class CatFileBatch {
         pending.resolve(undefined);
         continue;
       }
-      const m = header.match(/^([0-9a-f]{40}|[0-9a-f]{64}) (\S+) (\d+)$/);
+      const m = header.match(HEADER);
       if (!m) {
         this.fail(new UserError(`unexpected output from git cat-file: ${header.slice(0, 80)}`));
         return;

@@ -16,7 +16,8 @@ import { DiskCache } from './cache.js';
 import { gitObjectId, rebuildCommit, type GitCommitResponse } from './github.js';
 import { DEFAULT_GITHUB_API, explainGitHubError, githubClient } from './github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
-import { FULL_OID, type GitHubRepo } from '../pin/types.js';
+import { FULL_COMMIT_ID } from '../core/commit-id.js';
+import type { GitHubRepo } from '../pin/types.js';
 import { DEFAULT_BRANCH_TTL_SECONDS } from '../core/defaults.js';
 
 export interface GitHubHistoryOptions {
@@ -85,13 +86,13 @@ export class GitHubHistory implements CommitSource {
 
   /** A branch or tag name resolves with the first page of its history (which the walk then reuses). */
   async resolve(rev: string): Promise<string> {
-    if (FULL_OID.test(rev)) return rev;
+    if (FULL_COMMIT_ID.test(rev)) return rev;
     if (!/^[A-Za-z0-9._/-]+$/.test(rev) || rev.includes('..') || rev.startsWith('-')) {
       throw new UserError(`${this.label}: only full commit ids, branch and tag names are supported, got ${JSON.stringify(rev)}`);
     }
     const items = (await this.cachedTip(rev)) ?? (await this.fetchTip(rev));
     const tip = items[0]?.sha;
-    if (!tip || !FULL_OID.test(tip)) throw new UserError(`${this.label}: unknown branch ${rev}`);
+    if (!tip || !FULL_COMMIT_ID.test(tip)) throw new UserError(`${this.label}: unknown branch ${rev}`);
     this.pagesByTip.set(tip, { next: 2, done: items.length < PER_PAGE });
     return tip;
   }
@@ -209,7 +210,7 @@ export class GitHubHistory implements CommitSource {
 
   private absorb(items: ListItem[]): void {
     for (const it of items) {
-      if (!it || typeof it.sha !== 'string' || !FULL_OID.test(it.sha) || this.nodes.has(it.sha)) continue;
+      if (!it || typeof it.sha !== 'string' || !FULL_COMMIT_ID.test(it.sha) || this.nodes.has(it.sha)) continue;
       const parents = (it.parents ?? []).map((p) => p.sha);
       this.nodes.set(it.sha, { oid: it.sha, parents });
       this.raws.set(it.sha, rawFromListItem(it, parents));

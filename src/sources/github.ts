@@ -10,6 +10,7 @@ import { UserError } from '../core/errors.js';
 import { DiskCache } from './cache.js';
 import { explainGitHubError, githubClient } from './github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
+import { FULL_COMMIT_ID as OID } from '../core/commit-id.js';
 
 export { DEFAULT_GITHUB_API } from './github-http.js';
 
@@ -46,7 +47,7 @@ export interface GitCommitResponse {
   verification?: { verified?: boolean; reason?: string; signature?: string | null; payload?: string | null };
 }
 
-const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 
 export class GitHubSource implements CommitSource {
   readonly label: string;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../../core/worker-pool.js';
 import { ExitCode, UserError } from '../../core/errors.js';
 import { discover, insideRoots, kindWhenWalking, OUTSIDE_MESSAGE, realPathOrUndefined, toDisplayPath, type DiscoveredFile, type Discovery, type SkippedFile } from '../../discover/index.js';
 import { kindOfPath } from '../../discover/kind.js';
@@ -40,9 +40,19 @@ export interface ScanOptions {
  * with a worker, while 10,000 generated files gained ~10% from one.
  */
 const WORKER_THRESHOLD = 5000;
-/** Files per batch sent to a worker, and modelled by this thread between two looks at its replies. */
-const BATCH = 32;
-const LOCAL_BATCH = 8;
+/** Files per batch, sent to a worker or modelled by this thread between two looks at the replies. */
+const BATCH = 16;
+
+/** A worker's reply: per item its metadata, and the models in model-codec.ts's compact form. */
+function decodeReply(reply: WorkerReply): WorkResult[] {
+  const models = decodeModels(reply.models);
+  return reply.meta.map((m, k) => {
+    const r: WorkResult = { ...m };
+    const model = models[k];
+    if (model) r.model = model;
+    return r;
+  });
+}
 
 function workerScript(): string | undefined {
   // From dist/scan/index.js the compiled worker sits beside it. Under ts-jest
@@ -51,98 +61,6 @@ function workerScript(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const p = path.join(here, 'worker.js');
   return fs.existsSync(p) ? p : undefined;
-}
-
-class Pool {
-  private readonly workers: Worker[] = [];
-  constructor(size: number, script: string) {
-    for (let i = 0; i < size; i++) {
-      // A large young generation: a file's syntax tree and tokens die young, and
-      // scavenges that run mid-file would promote them.
-      const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 96 } });
-      w.unref();
-      this.workers.push(w);
-    }
-  }
-
-  /**
-   * Runs every item: each worker pulls the next batch when it is done, and this
-   * thread works through small batches of its own in between (its models need
-   * no encoding), handling the workers' replies between two of its batches.
-   */
-  run(items: WorkItem[]): Promise<WorkResult[]> {
-    const results: WorkResult[] = [];
-    let next = 0;
-    return new Promise((resolve, reject) => {
-      let active = 0;
-      let failed = false;
-      let done = false;
-      const cleanups: (() => void)[] = [];
-      const finish = (err?: Error): void => {
-        if (failed || done) return;
-        if (err) failed = true;
-        if (err || (active === 0 && next >= items.length)) {
-          done = true;
-          for (const c of cleanups) c();
-          if (err) reject(err);
-          else resolve(results);
-        }
-      };
-      const local = (): void => {
-        if (done) return;
-        if (next >= items.length) {
-          finish();
-          return;
-        }
-        const batch = items.slice(next, next + LOCAL_BATCH);
-        next += batch.length;
-        try {
-          for (const item of batch) results.push(processItem(item));
-        } catch (err) {
-          finish(err as Error);
-          return;
-        }
-        setImmediate(local);
-      };
-      const feed = (w: Worker): boolean => {
-        if (next >= items.length) return false;
-        const batch = items.slice(next, next + BATCH);
-        next += batch.length;
-        active++;
-        w.postMessage(batch);
-        return true;
-      };
-      for (const w of this.workers) {
-        const onMessage = (reply: WorkerReply): void => {
-          active--;
-          // Hand the worker its next batch before decoding this one, so it never waits on us.
-          const more = feed(w);
-          const models = decodeModels(reply.models);
-          reply.meta.forEach((m, k) => {
-            const r: WorkResult = { ...m };
-            const model = models[k];
-            if (model) r.model = model;
-            results.push(r);
-          });
-          if (!more) finish();
-        };
-        const onError = (err: Error): void => finish(err);
-        w.on('message', onMessage);
-        w.on('error', onError);
-        cleanups.push(() => {
-          w.off('message', onMessage);
-          w.off('error', onError);
-        });
-      }
-      // Two batches in flight per worker: one to work on, one queued behind it.
-      for (let round = 0; round < 2; round++) for (const w of this.workers) feed(w);
-      setImmediate(local);
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
 }
 
 export interface ModelRunner {
@@ -159,7 +77,16 @@ function runnerFor(fileCount: number, jobs: number, threshold: number): ModelRun
   if (!script || jobs <= 1 || fileCount < threshold) return inThread();
   try {
     // This thread works too, so `jobs` threads in all.
-    return new Pool(Math.min(jobs - 1, Math.ceil(fileCount / BATCH)), script);
+    return new WorkerPool<WorkItem, WorkResult, WorkerReply>({
+      script,
+      workers: Math.min(jobs - 1, Math.ceil(fileCount / BATCH)),
+      // A large young generation: a file's syntax tree and tokens die young, and
+      // scavenges that run mid-file would promote them.
+      resourceLimits: { maxYoungGenerationSizeMb: 96 },
+      batchSize: BATCH,
+      local: (items) => items.map(processItem),
+      decode: decodeReply,
+    });
   } catch {
     return inThread();
   }

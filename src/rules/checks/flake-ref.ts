@@ -4,8 +4,9 @@
  * one shape, so every pin-hygiene rule judges inputs the same way.
  */
 import type { FlakeInput, LockNode, StaticValue } from '../../model/types.js';
+import { FULL_COMMIT_ID_ANY_CASE as COMMIT_RE } from '../../core/commit-id.js';
 
-export const COMMIT_RE = /^[0-9a-f]{40}$/i;
+
 
 export interface FlakeRef {
   /** github | gitlab | sourcehut | git | tarball | file | path | indirect | mercurial | unknown */

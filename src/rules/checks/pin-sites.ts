@@ -6,6 +6,7 @@
 import type { Span } from '../../core/span.js';
 import type { FileModel, LockNode } from '../../model/types.js';
 import { inputRef, lockOriginal, parseFlakeUrl, type FlakeRef } from './flake-ref.js';
+import { FULL_COMMIT_ID_ANY_CASE } from '../../core/commit-id.js';
 
 export interface PinSite {
   kind: 'input' | 'lock' | 'sources' | 'fetch';
@@ -67,7 +68,7 @@ export function branchOf(site: PinSite): string | undefined {
   if (site.ref.ref) return site.ref.ref;
   const url = site.ref.url ?? '';
   const archive = /github\.com\/[^/]+\/nixpkgs\/archive\/(?:refs\/heads\/)?([^/]+?)\.(?:tar\.gz|zip)$/i.exec(url);
-  if (archive && !/^[0-9a-f]{40}$/i.test(archive[1]!)) return archive[1];
+  if (archive && !FULL_COMMIT_ID_ANY_CASE.test(archive[1]!)) return archive[1];
   const channel = /(?:channels\.nixos\.org|nixos\.org\/channels)\/((?:nixos|nixpkgs)-[\w.-]+?)(?:\/|$)/i.exec(url);
   return channel?.[1];
 }

@@ -1,8 +1,8 @@
 import type { FlakeInput } from '../../model/types.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { hasLockBeside } from './util.js';
+import { COMMIT_ID_PATTERN, FULL_COMMIT_ID_ANY_CASE as COMMIT } from '../../core/commit-id.js';
 
-const COMMIT = /^[0-9a-f]{40}$/i;
 
 /** Pinned by its own URL or attributes: a full commit rev or a narHash. */
 function selfPinned(input: FlakeInput): boolean {
@@ -12,7 +12,7 @@ function selfPinned(input: FlakeInput): boolean {
   const url = input.url;
   if (url?.kind !== 'string') return false;
   const u = url.value;
-  if (/[?&]rev=[0-9a-f]{40}\b/i.test(u) || /[?&]narHash=/.test(u)) return true;
+  if (new RegExp(`[?&]rev=${COMMIT_ID_PATTERN}\\b`, 'i').test(u) || /[?&]narHash=/.test(u)) return true;
   // github:owner/repo/<commit>, gitlab:…, sourcehut:…
   const m = /^(?:github|gitlab|sourcehut):[^?]*?\/([^/?]+)(?:\?|$)/.exec(u);
   return !!m && u.split('?')[0]!.split('/').length >= 3 && COMMIT.test(m[1]!);

@@ -1,8 +1,8 @@
 import type { FetchCall, FileModel } from '../../model/types.js';
 import type { RawFinding, RuleCheck } from '../types.js';
+import { COMMIT_ID_IN_TEXT as COMMIT } from '../../core/commit-id.js';
 
 const HASH_ARGS = ['sha256', 'hash', 'narHash', 'outputHash', 'sha512', 'sha1', 'md5'];
-const COMMIT = /(?:^|[^0-9a-f])[0-9a-f]{40}(?:[^0-9a-f]|$)/i;
 
 /**
  * Can the argument be read at all? `fetchurl ({ … } // x)` or a variable the model

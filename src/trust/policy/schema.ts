@@ -4,6 +4,7 @@
  * misspelt field or an unknown rule type is an error, never silently ignored:
  * a trust policy must fail closed. docs/policy.md documents each field.
  */
+import { COMMIT_ID_PATTERN } from '../../core/commit-id.js';
 export const POLICY_SCHEMA_ID = 'https://nixharden.dev/schemas/policy-v1.json';
 
 const signerRef = {
@@ -79,7 +80,7 @@ export const policySchema = {
           branch: { type: 'string', minLength: 1 },
           'trust-root': {
             type: 'string',
-            pattern: '^([0-9a-f]{40}|[0-9a-f]{64})$',
+            pattern: `^${COMMIT_ID_PATTERN}$`,
             description: 'Full commit id; history from it on must satisfy the rules.',
           },
           platform: {

@@ -4,6 +4,7 @@
  * (commit.c parse_buffer_signed_by_header, gpg-interface.c parse_signed_buffer).
  */
 import type { GitObject } from './types.js';
+import { FULL_COMMIT_ID as OID_RE } from '../../core/commit-id.js';
 
 /** The object cannot be a git object; callers map this to verdict `malformed`. */
 export class MalformedObjectError extends Error {
@@ -25,7 +26,6 @@ export const SIGNATURE_BEGIN_MARKERS = [
 ] as const;
 
 const NL = 0x0a;
-const OID_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 // Loose on purpose: real histories hold odd identities that git still verifies.
 const IDENT_RE = /<[^>\n]*>/;
 

@@ -13,6 +13,7 @@ import type { SignatureVerdict, VerifyOptions } from '../signatures/types.js';
 import type { CommitNode, CommitSource } from '../../sources/types.js';
 import { VerifyPool, verifyInProcess } from './pool.js';
 import type { RawCommit, VerifiedCommit } from './verify-raw.js';
+import { FULL_COMMIT_ID as OID } from '../../core/commit-id.js';
 
 export interface RangeCapable extends CommitSource {
   resolveRange(range: string): Promise<{ tips: string[]; exclude: string[] }>;
@@ -76,7 +77,6 @@ interface Target {
   requested?: string;
 }
 
-const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyCommitsResult> {
   const { source, policy } = opts;

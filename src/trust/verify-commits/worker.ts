@@ -1,11 +1,12 @@
 /**
- * Worker thread for pool.ts: loads the key set once, then verifies
- * batches of raw commits sent by the main thread.
+ * Worker thread of the verification pool (core/worker-pool.ts): loads the key set
+ * once, then verifies the batches of raw commits it is sent, answering each with its
+ * results. Batches are answered strictly in the order they arrive, as the pool expects.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadKeySet, type KeySetSources } from '../signatures/keyset.js';
 import type { VerifyOptions } from '../signatures/types.js';
-import { verifyRawCommit, type RawCommit } from './verify-raw.js';
+import { verifyRawCommit, type RawCommit, type VerifiedCommit } from './verify-raw.js';
 
 interface Setup {
   keySources: KeySetSources;
@@ -15,9 +16,12 @@ interface Setup {
 
 const setup = workerData as Setup;
 const keys = await loadKeySet(setup.keySources);
-parentPort!.on('message', async (batch: { commits: RawCommit[] }) => {
-  const results = [];
-  for (const c of batch.commits) results.push(await verifyRawCommit({ oid: c.oid, raw: Buffer.from(c.raw) }, keys, setup.opts, setup.splitBlocks));
-  parentPort!.postMessage({ results });
+let previous: Promise<void> = Promise.resolve();
+// Messages sent while the keys loaded were queued on the port; they arrive now, in order.
+parentPort!.on('message', (batch: RawCommit[]) => {
+  previous = previous.then(async () => {
+    const results: VerifiedCommit[] = [];
+    for (const c of batch) results.push(await verifyRawCommit({ oid: c.oid, raw: Buffer.from(c.raw) }, keys, setup.opts, setup.splitBlocks));
+    parentPort!.postMessage(results);
+  });
 });
-parentPort!.postMessage({ ready: true });
