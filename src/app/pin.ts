@@ -16,14 +16,14 @@ import { LocalGitSource } from '../sources/local-git.js';
 import type { RangeCapable } from '../trust/verify-commits/pipeline.js';
 import { hashArchiveUrl, hashCommitTree, type ArchiveHashes } from '../pin/archive.js';
 import { GitHubHistory } from '../sources/github-history.js';
-import { listPins, partnerOf } from '../pin/list.js';
+import { listPins, partnerOf } from '../model/pins.js';
 import { verifyDeclaredHash } from '../pin/nar/hash.js';
 import type { DownloadOptions } from '../pin/nar/fetch.js';
 import { rewritePin, type PinTarget } from '../pin/rewrite/index.js';
 import { selectCommit, verifyRevs, withIdentity, type Selection, type TrustInput } from '../pin/select-commit.js';
 import { githubArchiveUrl } from '../pin/source-url.js';
 import { FULL_COMMIT_ID } from '../core/commit-id.js';
-import type { GitHubRepo, Pin } from '../pin/types.js';
+import type { GitHubRepo, Pin } from '../model/pin-types.js';
 
 export interface PinOptions extends TrustInput {
   paths: string[];

@@ -11,7 +11,7 @@ export const register: Register = (program) => {
     .action(async (paths: string[], flags: { format: 'text' | 'json' }) => {
       const [{ loadConfigModel }, { listPins, pinToJson }, { renderPin }] = await Promise.all([
         import('../model/load/index.js'),
-        import('../pin/list.js'),
+        import('../model/pins.js'),
         import('../report/pins.js'),
       ]);
       const pins = listPins(await loadConfigModel(paths));

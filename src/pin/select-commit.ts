@@ -9,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import { selectRepository, type TrustPolicy } from '../trust/policy/policy.js';
 import type { CommitSource } from '../sources/types.js';
 import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/verify-commits/pipeline.js';
-import type { GitHubRepo } from './types.js';
+import type { GitHubRepo } from '../model/pin-types.js';
 import { DEFAULT_PIN_LIMIT as DEFAULT_LIMIT } from '../core/defaults.js';
 import { FULL_COMMIT_ID } from '../core/commit-id.js';
 

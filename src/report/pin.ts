@@ -1,7 +1,7 @@
 /** `pin` output: JSON v1, or a summary with the unified diff. */
 import path from 'node:path';
 import type { PinPlan } from '../app/pin.js';
-import { pinToJson } from '../pin/list.js';
+import { pinToJson } from '../model/pins.js';
 
 export function pinPlanToJson(plan: PinPlan, written: string[]): object {
   return {

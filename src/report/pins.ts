@@ -1,7 +1,7 @@
 /** `pins` output in text: one pin, two lines. */
 import { escapeControl } from '../core/escape.js';
-import { formatAge } from '../pin/list.js';
-import type { Pin } from '../pin/types.js';
+import { formatAge } from '../model/pins.js';
+import type { Pin } from '../model/pin-types.js';
 
 function kindLabel(p: Pin): string {
   if (p.kind === 'flake-input' || p.kind === 'flake-lock') return `${p.kind} (${p.transitive ? 'transitive' : 'root'})`;

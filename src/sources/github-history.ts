@@ -17,7 +17,7 @@ import { gitObjectId, rebuildCommit, type GitCommitResponse } from './github.js'
 import { DEFAULT_GITHUB_API, explainGitHubError, githubClient } from './github-http.js';
 import type { CommitNode, CommitRead, CommitSource, WalkOptions } from './types.js';
 import { FULL_COMMIT_ID } from '../core/commit-id.js';
-import type { GitHubRepo } from '../pin/types.js';
+import type { GitHubRepo } from '../model/pin-types.js';
 import { DEFAULT_BRANCH_TTL_SECONDS } from '../core/defaults.js';
 
 export interface GitHubHistoryOptions {

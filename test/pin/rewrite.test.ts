@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { planFileEdits } from '../../src/edit/plan.js';
 import { guardForFile } from '../../src/edit/guards.js';
-import { listPins } from '../../src/pin/list.js';
+import { listPins } from '../../src/model/pins.js';
 import { hashBytes } from '../../src/pin/nar/hash.js';
 import { rewritePin, type PinTarget } from '../../src/pin/rewrite/index.js';
 import { loadConfigModel } from '../../src/model/load/index.js';

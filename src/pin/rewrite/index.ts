@@ -1,6 +1,6 @@
 /** One entry point: the edits that move a pin to a target commit. */
 import type { TextEdit } from '../../core/text-edit.js';
-import type { Pin } from '../types.js';
+import type { Pin } from '../../model/pin-types.js';
 import { rewriteLockNode, rewriteSourcesEntry } from './json-pins.js';
 import { rewriteFetch, rewriteFlakeInput } from './nix-pins.js';
 import type { PinTarget } from './target.js';

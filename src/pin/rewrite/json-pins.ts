@@ -4,7 +4,7 @@ import type { Span } from '../../core/span.js';
 import { insertJsonKeyAfter, replaceJsonValue } from '../../edit/json-edits.js';
 import type { TextEdit } from '../../core/text-edit.js';
 import type { LockNode, SourcesEntry } from '../../model/types.js';
-import type { Pin } from '../types.js';
+import type { Pin } from '../../model/pin-types.js';
 import { formatHash, hashStyleOf, type PinTarget } from './target.js';
 
 const off = (s: Span) => ({ start: s.startOffset, end: s.endOffset });

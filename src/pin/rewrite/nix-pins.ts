@@ -2,7 +2,7 @@
 import { UserError } from '../../core/errors.js';
 import type { TextEdit } from '../../core/text-edit.js';
 import type { FetchCall, FlakeInput, StaticValue } from '../../model/types.js';
-import type { Pin } from '../types.js';
+import type { Pin } from '../../model/pin-types.js';
 import { bindingEnd, branchCommentEdits, newBindingText, nixString, replaceValue } from './nix-text.js';
 import { formatHash, hashStyleOf, type PinTarget } from './target.js';
 

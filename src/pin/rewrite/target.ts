@@ -1,6 +1,6 @@
 /** What a pin is moved to: one verified commit of one repository, with its hashes. */
 import type { NixHash } from '../nar/hash.js';
-import type { GitHubRepo } from '../types.js';
+import type { GitHubRepo } from '../../model/pin-types.js';
 
 export interface PinTarget {
   repo: GitHubRepo;

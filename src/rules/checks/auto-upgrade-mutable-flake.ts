@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { followsWhat, isLocalRef, isMutableRef, parseFlakeUrl } from './flake-ref.js';
+import { followsWhat, isLocalRef, isMutableRef, parseFlakeUrl } from '../../model/flake-ref.js';
 
 /**
  * NH030: system.autoUpgrade from a remote flake that follows a branch: as root, on a timer,

@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { lockLabel } from './pin-sites.js';
+import { lockLabel } from '../../model/pins.js';
 
 /** NH022: a flake.lock node with a `locked` entry but no narHash: its content is never checked. */
 export const check: RuleCheck = (file) => {

@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { followsWhat, isMutableRef } from './flake-ref.js';
+import { followsWhat, isMutableRef } from '../../model/flake-ref.js';
 import { pinSites } from './pin-sites.js';
 import { hasLockBeside } from './util.js';
 

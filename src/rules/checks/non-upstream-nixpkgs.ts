@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { isLocalRef, isNixpkgsRepo, type FlakeRef } from './flake-ref.js';
+import { isLocalRef, isNixpkgsRepo, type FlakeRef } from '../../model/flake-ref.js';
 import { pinSites } from './pin-sites.js';
 
 const UPSTREAM_URL = /^(?:git\+)?(?:https|ssh):\/\/(?:git@)?github\.com[/:]NixOS\/nixpkgs(?:\.git)?\/?$/i;

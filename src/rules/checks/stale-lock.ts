@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { lockLabel } from './pin-sites.js';
+import { lockLabel } from '../../model/pins.js';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { isSupportedBranch, SUPPORTED_BRANCHES } from '../../data/nixpkgs-branches.js';
 import type { RawFinding, RuleCheck } from '../types.js';
-import { isNixpkgsRepo } from './flake-ref.js';
+import { isNixpkgsRepo } from '../../model/flake-ref.js';
 import { branchOf, pinSites } from './pin-sites.js';
 
 /** RuleOptions.supportedReleases (config) replaces the embedded list. */

@@ -1,10 +1,12 @@
 /**
  * Reading flake references (`github:NixOS/nixpkgs/nixos-25.11`, `git+https://…?ref=x`,
  * tarball URLs, attribute-set inputs and flake.lock `original`/`locked` entries) into
- * one shape, so every pin-hygiene rule judges inputs the same way.
+ * one shape. The one reader of source references: the pin rules judge them, `pins`
+ * lists them and `pin` rewrites them, so all three agree on what a URL names. GitHub
+ * archive, codeload and git URLs also yield their owner, repo and ref or rev.
  */
-import type { FlakeInput, LockNode, StaticValue } from '../../model/types.js';
-import { FULL_COMMIT_ID_ANY_CASE as COMMIT_RE } from '../../core/commit-id.js';
+import type { FlakeInput, LockNode, StaticValue } from './types.js';
+import { FULL_COMMIT_ID_ANY_CASE as COMMIT_RE } from '../core/commit-id.js';
 
 
 
@@ -56,19 +58,25 @@ export function parseFlakeUrl(url: string): FlakeRef {
     }
     return r;
   }
+  if (GITHUB_SCP.test(base)) return githubFromUrl(common({ type: 'git', url: base, host: 'github.com' }), base);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(base)?.[1]?.toLowerCase();
   if (!scheme || scheme === 'path' || base.startsWith('/') || base.startsWith('.')) {
     if (scheme === 'flake' || (!scheme && /^[A-Za-z][\w-]*(?:\/|$)/.test(base) && !base.startsWith('.'))) return indirect(base.replace(/^flake:/, ''), common);
     return { type: 'path', url };
   }
   if (scheme === 'flake') return indirect(base.slice('flake:'.length), common);
-  if (scheme.startsWith('git+') || scheme === 'git') return common({ type: 'git', url: base, host: hostOf(base) });
+  if (scheme.startsWith('git+') || scheme === 'git') return githubFromUrl(common({ type: 'git', url: base, host: hostOf(base.replace(/^git\+/, '')) ?? scpHost(base) }), base);
   if (scheme.startsWith('hg+')) return common({ type: 'mercurial', url: base, host: hostOf(base) });
-  if (scheme.startsWith('tarball+')) return common({ type: 'tarball', url: base, host: hostOf(base) });
+  if (scheme.startsWith('tarball+')) return githubFromUrl(common({ type: 'tarball', url: base, host: hostOf(base.slice('tarball+'.length)) }), base.slice('tarball+'.length));
   if (scheme.startsWith('file+')) return common({ type: 'file', url: base, host: hostOf(base) });
-  if (scheme === 'http' || scheme === 'https') return common({ type: TARBALL_EXT.test(base) || /\/archive\//.test(base) ? 'tarball' : 'file', url: base, host: hostOf(base) });
+  if (scheme === 'http' || scheme === 'https') return githubFromUrl(common({ type: TARBALL_EXT.test(base) || /\/archive\//.test(base) || /codeload\.github\.com/.test(base) ? 'tarball' : 'file', url: base, host: hostOf(base) }), base);
   if (scheme === 'file') return { type: 'path', url };
   return { type: 'unknown', url };
+}
+
+/** `git@host:owner/repo`: scp-like syntax has no `//`. */
+function scpHost(url: string): string | undefined {
+  return /^(?:git\+)?[^@/:]+@([^:/]+):/.exec(url)?.[1]?.toLowerCase();
 }
 
 function indirect(rest: string, common: (r: FlakeRef) => FlakeRef): FlakeRef {
@@ -80,6 +88,42 @@ function indirect(rest: string, common: (r: FlakeRef) => FlakeRef): FlakeRef {
     else r.ref = part;
   }
   return r;
+}
+
+/** Where a pinned source lives on GitHub, when it can be told statically. */
+export interface GitHubRepo {
+  owner: string;
+  repo: string;
+}
+
+const NAME = '[A-Za-z0-9_.-]+';
+const GITHUB_ARCHIVE = new RegExp(`^https?://(?:www\\.)?github\\.com/(${NAME})/(${NAME})/(?:archive|tarball)/(.+?)(?:\\.tar\\.gz|\\.zip)?$`);
+const GITHUB_CODELOAD = new RegExp(`^https?://codeload\\.github\\.com/(${NAME})/(${NAME})/tar\\.gz/(.+)$`);
+const GITHUB_GIT = new RegExp(`^(?:git\\+)?(?:https?|ssh|git)://(?:[^@/]+@)?github\\.com/(${NAME}?)/(${NAME}?)(?:\\.git)?/?$`);
+const GITHUB_SCP = new RegExp(`^(?:git\\+)?(?:ssh://)?git@github\\.com[:/](${NAME}?)/(${NAME}?)(?:\\.git)?/?$`);
+
+/** Owner, repo and the ref or rev a GitHub archive/codeload/git URL names; `r` is filled in place. */
+function githubFromUrl(r: FlakeRef, base: string): FlakeRef {
+  const archive = GITHUB_ARCHIVE.exec(base) ?? GITHUB_CODELOAD.exec(base);
+  const git = archive ? undefined : (GITHUB_GIT.exec(base) ?? GITHUB_SCP.exec(base));
+  const m = archive ?? git;
+  if (!m) return r;
+  r.owner = m[1]!;
+  r.repo = m[2]!;
+  const refOrRev = archive?.[3]?.replace(/^refs\/heads\//, '');
+  if (refOrRev && !r.rev && !r.ref) {
+    if (COMMIT_RE.test(refOrRev)) r.rev = refOrRev;
+    else r.ref = refOrRev;
+  }
+  return r;
+}
+
+/** The GitHub repository a reference points at (a `github:` ref, or a GitHub URL), if any. */
+export function githubOf(r: FlakeRef): GitHubRepo | undefined {
+  if (!r.owner || !r.repo) return undefined;
+  if (r.type === 'github' && (!r.host || r.host === 'github.com')) return { owner: r.owner, repo: r.repo };
+  if (r.host === 'github.com' || r.host === 'codeload.github.com' || r.host === 'www.github.com') return { owner: r.owner, repo: r.repo };
+  return undefined;
 }
 
 export function hostOf(url: string): string | undefined {

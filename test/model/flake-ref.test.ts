@@ -1,6 +1,6 @@
 import { isSupportedBranch, releaseOfBranch, SUPPORTED_BRANCHES } from '../../src/data/nixpkgs-branches.js';
 import { httpsUpgrade } from '../../src/rules/checks/https-hosts.js';
-import { isMutableRef, isNixpkgsRepo, parseFlakeUrl } from '../../src/rules/checks/flake-ref.js';
+import { isMutableRef, isNixpkgsRepo, parseFlakeUrl, githubOf } from '../../src/model/flake-ref.js';
 import { withoutTrustedParam } from '../../src/rules/fixes/setting-edits.js';
 
 const REV = '0123456789abcdef0123456789abcdef01234567';
@@ -60,5 +60,33 @@ describe('URL rewrites used by safe fixes', () => {
     expect(withoutTrustedParam('https://c.org?trusted=1')).toBe('https://c.org');
     expect(withoutTrustedParam('s3://b?region=x&trusted=true&profile=p')).toBe('s3://b?region=x&profile=p');
     expect(withoutTrustedParam('https://c.org?priority=1')).toBeUndefined();
+  });
+});
+
+describe('GitHub sources in any spelling (the one reader for rules, pins and pin)', () => {
+  const rev = '0123456789abcdef0123456789abcdef01234567';
+  const cases: Array<[string, { owner: string; repo: string; ref?: string; rev?: string } | undefined]> = [
+    ['github:NixOS/nixpkgs/nixos-25.11', { owner: 'NixOS', repo: 'nixpkgs', ref: 'nixos-25.11' }],
+    [`github:NixOS/nixpkgs/${rev}`, { owner: 'NixOS', repo: 'nixpkgs', rev }],
+    ['https://github.com/NixOS/nixpkgs/archive/nixos-24.05.tar.gz', { owner: 'NixOS', repo: 'nixpkgs', ref: 'nixos-24.05' }],
+    [`https://github.com/NixOS/nixpkgs/archive/${rev}.tar.gz`, { owner: 'NixOS', repo: 'nixpkgs', rev }],
+    ['https://github.com/nix-community/home-manager/archive/refs/heads/master.tar.gz', { owner: 'nix-community', repo: 'home-manager', ref: 'master' }],
+    [`https://codeload.github.com/o/r/tar.gz/${rev}`, { owner: 'o', repo: 'r', rev }],
+    ['git+https://github.com/o/r.git?ref=main', { owner: 'o', repo: 'r', ref: 'main' }],
+    ['git+ssh://git@github.com/o/r', { owner: 'o', repo: 'r' }],
+    ['git@github.com:o/r.git', { owner: 'o', repo: 'r' }],
+    ['https://gitlab.com/o/r/-/archive/main/r-main.tar.gz', undefined],
+    ['https://github.example.org/o/r/archive/main.tar.gz', undefined],
+  ];
+  it.each(cases)('%s', (url, want) => {
+    const r = parseFlakeUrl(url);
+    const gh = githubOf(r);
+    if (!want) {
+      expect(gh).toBeUndefined();
+      return;
+    }
+    expect(gh).toEqual({ owner: want.owner, repo: want.repo });
+    expect(r.ref).toBe(want.ref);
+    expect(r.rev).toBe(want.rev);
   });
 });

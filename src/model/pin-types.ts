@@ -3,7 +3,11 @@
  * some source it uses. Built from the scanner's model; `origin` keeps the
  * model object so a rewriter can edit exactly the spans the fact came from.
  */
-import type { ChannelLookup, FetchCall, FileModel, FlakeInput, LockNode, SourcesEntry } from '../model/types.js';
+import type { Span } from '../core/span.js';
+import type { FlakeRef, GitHubRepo } from './flake-ref.js';
+import type { ChannelLookup, FetchCall, FileModel, FlakeInput, LockNode, SourcesEntry } from './types.js';
+
+export type { GitHubRepo };
 
 export type PinKind =
   | 'flake-input'
@@ -20,11 +24,6 @@ export type PinKind =
   | 'npins'
   | 'channel';
 
-/** Where the pinned source lives, when it can be told statically. */
-export interface GitHubRepo {
-  owner: string;
-  repo: string;
-}
 
 export type PinOrigin =
   | { type: 'flake-input'; input: FlakeInput }
@@ -55,6 +54,16 @@ export interface Pin {
   mutable: boolean;
   /** Commit time, seconds since the epoch (flake.lock `lastModified`). */
   lastModified?: number;
+  /**
+   * What the pin refers to, as the one flake-reference reader reads it (for a lock node:
+   * its `original`, what flake.nix asked for). Undefined when it cannot be read statically
+   * (a `follows`, an unknown URL, a channel lookup).
+   */
+  source?: FlakeRef;
+  /** Where a finding about this pin points: the URL, branch or `original.ref` as written. */
+  span: Span;
+  /** `flake input nixpkgs`, `flake.lock node home-manager/nixpkgs`, `niv entry nixpkgs`, `fetchTarball`. */
+  label: string;
   origin: PinOrigin;
   model: FileModel;
 }

@@ -1,29 +1,19 @@
 /**
- * `listPins`: every pin in a scanned configuration, one record each, read
- * from the model (no evaluation, no network).
+ * Every pin of a scanned configuration, one record each, read from the model (no
+ * evaluation, no network): flake inputs, flake.lock nodes (root and transitive),
+ * fetcher calls, niv/npins entries and `<channel>` lookups. The one enumerator: the pin
+ * rules judge these records, `pins` lists them and `pin` rewrites them.
  */
-import type { ConfigModel, FetchCall, FileModel, LockNode, SourcesEntry, StaticValue } from '../model/types.js';
-import { parseSourceUrl } from './source-url.js';
 import { FULL_COMMIT_ID } from '../core/commit-id.js';
-import type { Pin, PinKind } from './types.js';
+import { githubOf, inputRef, lockOriginal, parseFlakeUrl, type FlakeRef } from './flake-ref.js';
+import type { Pin, PinKind } from './pin-types.js';
+import type { ConfigModel, FetchCall, FileModel, LockNode, SourcesEntry, StaticValue } from './types.js';
 
 /** The trailing comment the rewriters leave so a pinned commit still names its branch. */
 export const BRANCH_COMMENT = /#\s*branch:\s*([A-Za-z0-9._/-]+)/;
 
 export function listPins(model: ConfigModel): Pin[] {
-  const pins: Pin[] = [];
-  for (const f of model.files) {
-    for (const input of f.flakeInputs ?? []) pins.push(flakeInputPin(f, input));
-    for (const node of f.lockNodes ?? []) {
-      if (node.inputPath.length === 0 && !node.locked) continue; // the root node pins nothing
-      pins.push(lockNodePin(f, node));
-    }
-    for (const call of f.fetches) pins.push(fetchPin(f, call));
-    for (const entry of f.sources ?? []) pins.push(sourcesPin(f, entry));
-    for (const lookup of f.channels) {
-      pins.push({ kind: 'channel', name: lookup.name, transitive: false, file: f.file, line: lookup.span.startLine, ref: lookup.name, mutable: true, origin: { type: 'channel', lookup }, model: f });
-    }
-  }
+  const pins = model.files.flatMap(pinsOfFile);
   // A lock node pinned to a rev keeps its branch only in the flake.nix comment: borrow it.
   for (const p of pins) {
     if (p.kind !== 'flake-lock' || p.ref) continue;
@@ -46,6 +36,39 @@ export function partnerOf(p: Pin, pins: Pin[]): Pin | undefined {
   return undefined;
 }
 
+/** The pins written in one file, in source order by kind (inputs, lock nodes, fetchers, sources entries, channels). */
+export function pinsOfFile(f: FileModel): Pin[] {
+  const pins: Pin[] = [];
+  for (const input of f.flakeInputs ?? []) pins.push(flakeInputPin(f, input));
+  for (const node of f.lockNodes ?? []) {
+    if (node.inputPath.length === 0 && !node.locked) continue; // the root node pins nothing
+    pins.push(lockNodePin(f, node));
+  }
+  for (const call of f.fetches) pins.push(fetchPin(f, call));
+  for (const entry of f.sources ?? []) pins.push(sourcesPin(f, entry));
+  for (const lookup of f.channels) {
+    pins.push({
+      kind: 'channel',
+      name: lookup.name,
+      transitive: false,
+      file: f.file,
+      line: lookup.span.startLine,
+      ref: lookup.name,
+      mutable: true,
+      span: lookup.span,
+      label: `<${lookup.name}>`,
+      origin: { type: 'channel', lookup },
+      model: f,
+    });
+  }
+  return pins;
+}
+
+/** The full commit id a reference is fixed to, if any. */
+function fullRev(r: FlakeRef | undefined): string | undefined {
+  return r?.rev && FULL_COMMIT_ID.test(r.rev) ? r.rev : undefined;
+}
+
 function str(v: StaticValue | undefined): string | undefined {
   return v?.kind === 'string' ? v.value : undefined;
 }
@@ -58,14 +81,14 @@ export function branchComment(f: FileModel, line: number): string | undefined {
 
 function flakeInputPin(f: FileModel, input: FileModel['flakeInputs'] & object extends (infer T)[] ? T : never): Pin {
   const url = str(input.url);
-  const parsed = url ? parseSourceUrl(url) : {};
+  const parsed = url !== undefined ? parseFlakeUrl(url) : undefined;
   const attr = (k: string) => str(input.attrs.get(k));
-  const type = attr('type');
-  const github = parsed.github ?? (type === 'github' && attr('owner') && attr('repo') ? { owner: attr('owner')!, repo: attr('repo')! } : undefined);
-  const rev = parsed.rev ?? (attr('rev') && FULL_COMMIT_ID.test(attr('rev')!) ? attr('rev') : undefined);
+  const github = (parsed && githubOf(parsed)) ?? (attr('type') === 'github' && attr('owner') && attr('repo') ? { owner: attr('owner')!, repo: attr('repo')! } : undefined);
+  const rev = fullRev(parsed) ?? (attr('rev') && FULL_COMMIT_ID.test(attr('rev')!) ? attr('rev') : undefined);
   const line = input.url?.span.startLine ?? input.span.startLine;
-  const ref = parsed.ref ?? attr('ref') ?? branchComment(f, input.url?.span.endLine ?? line);
+  const ref = parsed?.ref ?? attr('ref') ?? branchComment(f, input.url?.span.endLine ?? line);
   const hash = attr('narHash');
+  const source = inputRef(input);
   return {
     kind: 'flake-input',
     name: input.name,
@@ -79,21 +102,28 @@ function flakeInputPin(f: FileModel, input: FileModel['flakeInputs'] & object ex
     ...(hash ? { hash } : {}),
     // `follows` points at another input: it pins nothing of its own.
     mutable: input.follows === undefined && !rev && !hash,
+    ...(source ? { source } : {}),
+    span: input.url?.span ?? input.span,
+    label: `flake input ${input.name}`,
     origin: { type: 'flake-input', input },
     model: f,
   };
 }
 
+export function lockLabel(node: LockNode): string {
+  return `flake.lock node ${node.inputPath.length ? node.inputPath.join('/') : node.id}`;
+}
+
 function lockNodePin(f: FileModel, node: LockNode): Pin {
   const l = (k: string) => (node.locked?.get(k) !== undefined ? String(node.locked.get(k)) : undefined);
   const o = (k: string) => (node.original?.get(k) !== undefined ? String(node.original.get(k)) : undefined);
-  const type = l('type');
-  const github = type === 'github' && l('owner') && l('repo') ? { owner: l('owner')!, repo: l('repo')! } : l('url') ? parseSourceUrl(l('url')!).github : undefined;
+  const url = l('url');
+  const github = l('type') === 'github' && l('owner') && l('repo') ? { owner: l('owner')!, repo: l('repo')! } : url ? githubOf(parseFlakeUrl(url)) : undefined;
   const rev = l('rev');
   const hash = l('narHash');
   const ref = o('ref') ?? l('ref');
   const lastModified = typeof node.locked?.get('lastModified') === 'number' ? (node.locked.get('lastModified') as number) : undefined;
-  const url = l('url');
+  const source = lockOriginal(node);
   return {
     kind: 'flake-lock',
     name: node.inputPath.join('/') || node.id,
@@ -107,6 +137,9 @@ function lockNodePin(f: FileModel, node: LockNode): Pin {
     ...(hash ? { hash } : {}),
     mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
     ...(lastModified !== undefined ? { lastModified } : {}),
+    ...(source ? { source } : {}),
+    span: node.originalSpans.get('ref') ?? node.originalSpans.get('url') ?? node.span,
+    label: lockLabel(node),
     origin: { type: 'flake-lock', node },
     model: f,
   };
@@ -115,13 +148,14 @@ function lockNodePin(f: FileModel, node: LockNode): Pin {
 function fetchPin(f: FileModel, call: FetchCall): Pin {
   const a = (k: string) => str(call.args.get(k));
   const url = a('url');
-  const parsed = url ? parseSourceUrl(url) : {};
-  const github = call.fetcher === 'fetchFromGitHub' && a('owner') && a('repo') ? { owner: a('owner')!, repo: a('repo')! } : parsed.github;
+  const parsed = url !== undefined ? parseFlakeUrl(url) : undefined;
+  const github = call.fetcher === 'fetchFromGitHub' && a('owner') && a('repo') ? { owner: a('owner')!, repo: a('repo')! } : parsed && githubOf(parsed);
   const revArg = a('rev');
-  const rev = revArg && FULL_COMMIT_ID.test(revArg) ? revArg : parsed.rev;
+  const rev = revArg && FULL_COMMIT_ID.test(revArg) ? revArg : fullRev(parsed);
   const hash = a('hash') ?? a('sha256') ?? a('narHash') ?? a('outputHash');
   const revLine = call.args.get('rev')?.span.endLine ?? call.args.get('url')?.span.endLine;
-  const ref = (revArg && !FULL_COMMIT_ID.test(revArg) ? revArg : undefined) ?? a('ref') ?? a('tag') ?? parsed.ref ?? (revLine ? branchComment(f, revLine) : undefined);
+  const ref = (revArg && !FULL_COMMIT_ID.test(revArg) ? revArg : undefined) ?? a('ref') ?? a('tag') ?? parsed?.ref ?? (revLine ? branchComment(f, revLine) : undefined);
+  const urlValue = call.args.get('url');
   return {
     kind: call.fetcher as PinKind,
     name: github ? `${github.owner}/${github.repo}` : call.callee,
@@ -134,6 +168,9 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !rev && !hash,
+    ...(parsed ? { source: parsed } : {}),
+    span: urlValue?.kind === 'string' ? urlValue.span : call.span,
+    label: call.callee,
     origin: { type: 'fetch', call },
     model: f,
   };
@@ -149,7 +186,7 @@ function sourcesPin(f: FileModel, entry: SourcesEntry): Pin {
   const owner = niv ? g('owner') : g('repository.owner');
   const repo = niv ? g('repo') : g('repository.repo');
   const forge = niv ? 'GitHub' : g('repository.type');
-  const github = owner && repo && forge === 'GitHub' ? { owner, repo } : url ? parseSourceUrl(url).github : undefined;
+  const github = owner && repo && forge === 'GitHub' ? { owner, repo } : url ? githubOf(parseFlakeUrl(url)) : undefined;
   const rev = niv ? g('rev') : g('revision');
   const hash = niv ? g('sha256') : g('hash');
   const ref = g('branch') ?? g('version');
@@ -165,8 +202,28 @@ function sourcesPin(f: FileModel, entry: SourcesEntry): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
+    source: sourcesRef(entry),
+    span: entry.fieldSpans.get('branch') ?? entry.span,
+    label: `${entry.tool} entry ${entry.name}`,
     origin: { type: 'sources', entry },
     model: f,
+  };
+}
+
+/** A niv/npins entry as a flake reference. npins names the forge in `repository.type`; its `url` is the archive. */
+function sourcesRef(e: SourcesEntry): FlakeRef {
+  const f = (k: string): string | undefined => {
+    const v = e.fields.get(k);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const forge = f('repository.type')?.toLowerCase();
+  return {
+    type: forge === 'github' || forge === 'gitlab' ? forge : (f('type') ?? forge ?? 'unknown').toLowerCase(),
+    ...(f('owner') ?? f('repository.owner') ? { owner: f('owner') ?? f('repository.owner') } : {}),
+    ...(f('repo') ?? f('repository.repo') ? { repo: f('repo') ?? f('repository.repo') } : {}),
+    ...(f('branch') ? { ref: f('branch') } : {}),
+    ...(f('rev') ?? f('revision') ? { rev: f('rev') ?? f('revision') } : {}),
+    ...(f('repository.url') ?? f('url') ? { url: f('repository.url') ?? f('url') } : {}),
   };
 }
 
