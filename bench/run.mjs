@@ -3,13 +3,13 @@
 // times nixharden against a real baseline (Nix or git) in the same run.
 //   npm run bench                 all suites on generated inputs
 //   npm run bench -- DIR…         the scan suite on the given trees
-//   npm run bench -- scan DIR…    likewise; `verify [REPO]`, `nar [TARBALL]` run one suite
+//   npm run bench -- scan DIR…    likewise; `verify [REPO]`, `nar [TARBALL]`, `verify-cache [--count N]` run one suite
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const suites = ['scan', 'verify', 'nar'];
+const suites = ['scan', 'verify', 'nar', 'verify-cache'];
 
 if (!existsSync(path.join(here, '..', 'dist', 'cli', 'main.js'))) {
   console.error('bench: run `npm run build` first');

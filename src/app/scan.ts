@@ -68,7 +68,7 @@ export async function analyzePaths(paths: string[], opts: AnalyzeOptions = {}): 
   for (const p of paths) {
     if (!fs.existsSync(p)) throw new UserError('no such file or directory', undefined, p);
   }
-  const rules = opts.rules ?? loadRules();
+  const rules = opts.rules ?? (await loadRules());
   const metas = rules.map((r) => r.meta);
   const config: NixhardenConfig = loadConfig({ explicit: opts.configFile, none: opts.noConfig, start: paths[0]! }, metas);
   const root = path.resolve(opts.root ?? defaultRoot(paths[0]!));

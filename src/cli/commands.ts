@@ -8,6 +8,9 @@ import { register as registerExplain } from './explain.js';
 import { register as registerPins } from './pins.js';
 import { register as registerPin } from './pin.js';
 import { register as registerData } from './data.js';
+import { register as registerStagex } from './stagex.js';
+import { register as registerVerify } from './verify.js';
+import { register as registerSign } from './sign.js';
 
 /** Each command file exports a `register(program, setExitCode)` (cli/types.ts); list it here. */
 export const commands: Register[] = [
@@ -20,4 +23,7 @@ export const commands: Register[] = [
   registerPins,
   registerPin,
   registerData,
+  registerStagex,
+  registerVerify,
+  registerSign,
 ];

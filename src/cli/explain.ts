@@ -7,8 +7,8 @@ export const register: Register = (program) => {
     .description('explain one rule: what it finds, why it matters, how to fix it')
     .argument('<rule>', 'rule id (NH005) or slug (require-sigs-disabled)')
     .action(async (id: string) => {
-      const [{ ruleHelpText }, { findRule }, { loadRules }] = await Promise.all([import('../report/rule-help.js'), import('../rules/meta.js'), import('../rules/registry.js')]);
-      const rule = findRule(loadRules().map((r) => r.meta), id);
+      const [{ ruleHelpText }, { findRule, loadRuleMetas }] = await Promise.all([import('../report/rule-help.js'), import('../rules/meta.js')]);
+      const rule = findRule(loadRuleMetas(), id);
       if (!rule) throw new UserError(`unknown rule "${id}"; run \`nixharden rules\` to list them`);
       process.stdout.write(`${ruleHelpText(rule)}\n`);
     });

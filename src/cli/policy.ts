@@ -5,13 +5,15 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs.js';
 import { ExitCode, UserError } from '../core/errors.js';
+import type { PolicyRule } from '../trust/policy/policy.js';
 import type { Register } from './types.js';
 
 export const DEFAULT_POLICY_FILE = 'nixharden-policy.toml';
 
 export const STARTER_POLICY = `# nixharden trust policy (format version 1). Reference: docs/policy.md
 #
-# Who may sign, and how many of them must sign, before a commit is trusted.
+# Who may sign, and how many of them must sign, before a commit, a container
+# image or a binary-cache store path is trusted.
 # Everything fails closed: an unknown field, rule type or unreadable key is an
 # error, never a pass. Check this file with: nixharden policy check ${DEFAULT_POLICY_FILE}
 version = 1
@@ -72,6 +74,28 @@ signers = ["alice", "bob", "carol"]
 # # two different signers (or a non-merge commit is co-signed by two).
 # type = "two-party"
 # role = "maintainer"
+
+# Container images (nixharden verify image / sign image). Signers need OpenPGP
+# certificates; each rule counts distinct signers (a subkey counts for its primary).
+# [[images]]
+# prefix = "docker.io/stagex"                 # references this entry covers
+# lookaside = "https://sigs.stagex.tools"     # signatures: URL or directory
+# remap = { prefix = "quay.io/stagex", signed-prefix = "docker.io/stagex" }   # optional
+# [[images.rules]]
+# type = "threshold"
+# min = 2
+# signers = ["alice", "bob", "carol"]
+
+# Binary caches (nixharden verify cache). Signers need Nix public keys, e.g.
+# keys = ["cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY="]
+# or { path = "keys/rebuilder.pub" } (nix-store --generate-binary-cache-key).
+# [[caches]]
+# urls = ["https://cache.nixos.org", "file:///srv/rebuilds"]
+# agree = true                                # NarHash/NarSize must agree (default)
+# [[caches.rules]]
+# type = "threshold"
+# min = 2
+# signers = ["cache-nixos-org", "our-rebuilder"]
 `;
 
 interface InitFlags {
@@ -103,9 +127,23 @@ export const register: Register = (program, setExitCode) => {
       const { loadPolicy } = await import('../trust/policy/policy.js');
       const p = await loadPolicy(file);
       const keys = [...p.signers.values()].reduce((n, s) => n + s.keys.length, 0);
-      process.stdout.write(`${file}: ok: ${p.signers.size} signer(s), ${keys} key(s), ${p.repositories.length} repository entr${p.repositories.length === 1 ? 'y' : 'ies'}\n`);
+      const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+      const sections = [
+        plural(p.repositories.length, 'repository entry', 'repository entries'),
+        ...(p.images.length ? [plural(p.images.length, 'image entry', 'image entries')] : []),
+        ...(p.caches.length ? [plural(p.caches.length, 'cache entry', 'cache entries')] : []),
+      ];
+      process.stdout.write(`${file}: ok: ${p.signers.size} signer(s), ${keys} key(s), ${sections.join(', ')}\n`);
+      const rules = (list: PolicyRule[]) => list.map((x) => (x.type === 'threshold' ? `${x.min} of ${x.setLabel}` : `two-party over ${x.setLabel}`)).join(' and ');
       for (const r of p.repositories) {
-        process.stdout.write(`  ${r.url}${r.branch ? `@${r.branch}` : ''}: ${r.rules.map((x) => (x.type === 'threshold' ? `${x.min} of ${x.setLabel}` : `two-party over ${x.setLabel}`)).join(' and ')}; platform ${r.platform}${r.trustRoot ? `; trust root ${r.trustRoot}` : ''}\n`);
+        process.stdout.write(`  ${r.url}${r.branch ? `@${r.branch}` : ''}: ${rules(r.rules)}; platform ${r.platform}${r.trustRoot ? `; trust root ${r.trustRoot}` : ''}\n`);
+      }
+      for (const i of p.images) {
+        const remap = i.remap ? `; ${i.remap.prefix} signed as ${i.remap.signedPrefix}` : '';
+        process.stdout.write(`  image ${i.prefix}: ${rules(i.rules)}; lookaside ${i.lookaside}${remap}\n`);
+      }
+      for (const c of p.caches) {
+        process.stdout.write(`  cache ${c.urls.join(' + ')}: ${rules(c.rules)}; ${c.agree ? 'NarHash/NarSize must agree' : 'agreement not required'}\n`);
       }
       setExitCode(ExitCode.Ok);
     });

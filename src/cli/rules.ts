@@ -7,10 +7,10 @@ export const register: Register = (program) => {
     .description('list the rules nixharden checks')
     .addOption(new Option('-f, --format <format>', 'output format (default text)').choices(['text', 'json']).default('text'))
     .action(async (flags: { format: 'text' | 'json' }) => {
-      const [{ docsPath, docsUrl }, { loadRules }] = await Promise.all([import('../rules/meta.js'), import('../rules/registry.js')]);
-      const metas = loadRules().map((r) => r.meta);
+      const { docsPath, docsUrl, loadRuleMetas } = await import('../rules/meta.js');
+      const metas = loadRuleMetas();
       if (flags.format === 'json') {
-        const list = metas.map((m) => ({ ...m, docs: docsPath(m.id), helpUri: docsUrl(m.id) }));
+        const list = metas.map((m) => ({ ...m, docs: docsPath(m), helpUri: docsUrl(m) }));
         process.stdout.write(`${JSON.stringify({ version: 1, rules: list }, null, 2)}\n`);
         return;
       }

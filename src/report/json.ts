@@ -26,7 +26,7 @@ function findingJson(f: Finding, fingerprint: string) {
     location: location(f.span),
     ...(f.related?.length ? { related: f.related.map((r) => ({ message: r.message, location: location(r.span) })) } : {}),
     fingerprint,
-    docs: docsUrl(f.ruleId),
+    docs: docsUrl({ id: f.ruleId, slug: f.slug }),
     ...(f.suppressed ? { suppression: { kind: f.suppressed.by, ...(f.suppressed.reason ? { reason: f.suppressed.reason } : {}) } } : {}),
     // The edits themselves stay out: offsets into the scanned text are no use to a consumer; --diff shows them.
     ...(f.fix ? { fix: { tier: f.fix.tier, description: f.fix.description } } : {}),

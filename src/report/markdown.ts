@@ -31,7 +31,7 @@ function table(findings: readonly Finding[], withReason: boolean): string[] {
     ...findings.map((f) => {
       const cols = [
         `**${f.severity}**`,
-        `[${f.ruleId}](${docsUrl(f.ruleId)}) ${cell(f.slug)}`,
+        `[${f.ruleId}](${docsUrl({ id: f.ruleId, slug: f.slug })}) ${cell(f.slug)}`,
         codeCell(`${f.span.file}:${f.span.startLine}:${f.span.startColumn}`),
         cell(f.message + fixNote(f)),
       ];

@@ -6,6 +6,7 @@ export function ruleHelpText(r: RuleMeta): string {
   const lines = [
     `${r.id} ${r.slug}: ${r.title}`,
     `Severity: ${r.severity}   Confidence: ${r.confidence}   Category: ${r.category}`,
+    ...variants(r).map((v) => `  ${v}`),
     '',
     'Why it matters:',
     wrap(r.rationale),
@@ -16,7 +17,7 @@ export function ruleHelpText(r: RuleMeta): string {
   if (r.fix === 'safe' || r.fix === 'unsafe') lines.push('', `Automatic fix: ${fixLine(r.fix)}`);
   if (r.example) lines.push('', 'Example that triggers it:', ...r.example.trimEnd().split('\n').map((l) => `    ${l}`));
   if (r.references.length) lines.push('', 'References:', ...r.references.map((u) => `  - ${u}`));
-  lines.push('', `Docs: ${docsPath(r.id)} (${docsUrl(r.id)})`);
+  lines.push('', `Docs: ${docsPath(r)} (${docsUrl(r)})`);
   return lines.join('\n');
 }
 
@@ -24,6 +25,7 @@ export function ruleHelpText(r: RuleMeta): string {
 export function ruleHelpMarkdown(r: RuleMeta): string {
   const parts = [
     `**${r.id} ${r.slug}** · severity: ${r.severity} · confidence: ${r.confidence} · category: \`${r.category}\``,
+    ...(variants(r).length ? ['', ...variants(r).map((v) => `- ${v}`)] : []),
     '',
     '## What it finds',
     '',
@@ -60,4 +62,12 @@ function wrap(text: string, width = 88, indent = '  '): string {
   }
   if (line) out.push(indent + line);
   return out.join('\n');
+}
+
+/** The other severities and confidences a finding of this rule may take, and when (from its YAML). */
+function variants(r: RuleMeta): string[] {
+  return [
+    ...Object.entries(r.severities ?? {}).map(([level, when]) => `severity ${level} when ${when}`),
+    ...Object.entries(r.confidences ?? {}).map(([level, when]) => `confidence ${level} when ${when}`),
+  ];
 }

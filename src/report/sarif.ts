@@ -28,7 +28,7 @@ function ruleDescriptor(r: RuleMeta) {
     shortDescription: { text: r.title },
     fullDescription: { text: r.rationale },
     help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
-    helpUri: docsUrl(r.id),
+    helpUri: docsUrl(r),
     defaultConfiguration: { level: level(r.severity) },
     properties: {
       tags: ['security', r.category],

@@ -111,7 +111,13 @@ export function runRules(
         const key = `${raw.span.startOffset}:${raw.span.endOffset}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const finding = toFinding(rule, raw, byRule(policy.severity, rule));
+        let finding: Finding;
+        try {
+          finding = toFinding(rule, raw, byRule(policy.severity, rule));
+        } catch (err) {
+          notes.push({ kind: 'rule-error', where: file.file, message: `${rule.meta.id} ${(err as Error).message}` });
+          continue;
+        }
         if (!selected(finding, selection)) {
           belowThreshold++;
           continue;
@@ -125,10 +131,25 @@ export function runRules(
   return { findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings), belowThreshold, notes };
 }
 
+/**
+ * The finding builder: id, slug, category, title, severity, confidence and fix tier all
+ * come from the rule's metadata. A check may pick one of the `severities`/`confidences`
+ * its YAML lists, and propose a fix only when the YAML names a tier; anything else is a
+ * bug in the check, reported as a rule error.
+ */
 function toFinding(rule: LoadedRule, raw: ReturnType<LoadedRule['check']>[number], override: Severity | undefined): Finding {
   const { meta } = rule;
+  if (raw.severity && raw.severity !== meta.severity && !meta.severities?.[raw.severity]) {
+    throw new Error(`severity ${raw.severity} is not among the rule's severities in rules/${meta.id}-${meta.slug}.yaml`);
+  }
+  if (raw.confidence && raw.confidence !== meta.confidence && !meta.confidences?.[raw.confidence]) {
+    throw new Error(`confidence ${raw.confidence} is not among the rule's confidences in rules/${meta.id}-${meta.slug}.yaml`);
+  }
+  if (raw.fix && (meta.fix === undefined || meta.fix === 'none')) throw new Error(`proposes a fix, but rules/${meta.id}-${meta.slug}.yaml says fix: none`);
+  const { fix, ...rest } = raw;
   return {
-    ...raw,
+    ...rest,
+    ...(fix ? { fix: { ...fix, tier: meta.fix as 'safe' | 'unsafe' } } : {}),
     ruleId: meta.id,
     slug: meta.slug,
     category: meta.category,

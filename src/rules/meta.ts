@@ -26,11 +26,16 @@ export const CATEGORIES: readonly Category[] = [
 /** Where rule docs are published; SARIF helpUri and `explain` point here. */
 export const DOCS_BASE_URL = 'https://github.com/nixharden/nixharden/blob/main/docs/rules';
 
-export function docsPath(id: string): string {
-  return `docs/rules/${id}.md`;
+/** A rule's one key, `NH003-trusted-store-url`: it names its metadata, logic, fixtures, tests and docs. */
+export function ruleKey(r: { id: string; slug: string }): string {
+  return `${r.id}-${r.slug}`;
 }
-export function docsUrl(id: string): string {
-  return `${DOCS_BASE_URL}/${id}.md`;
+
+export function docsPath(r: { id: string; slug: string }): string {
+  return `docs/rules/${ruleKey(r)}.md`;
+}
+export function docsUrl(r: { id: string; slug: string }): string {
+  return `${DOCS_BASE_URL}/${ruleKey(r)}.md`;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,7 +44,7 @@ export const defaultRulesDir = path.resolve(here, '..', '..', 'rules');
 
 const ID = /^NH\d{3}$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const KNOWN_KEYS = new Set(['id', 'slug', 'category', 'severity', 'confidence', 'title', 'rationale', 'remediation', 'references', 'fix', 'example']);
+const KNOWN_KEYS = new Set(['id', 'slug', 'category', 'severity', 'confidence', 'severities', 'confidences', 'title', 'rationale', 'remediation', 'references', 'fix', 'example']);
 
 /** Parses and validates one rule file; any problem is a UserError naming file and line. */
 export function parseRuleMeta(text: string, file: string): RuleMeta {
@@ -90,6 +95,21 @@ export function parseRuleMeta(text: string, file: string): RuleMeta {
     fix: raw.fix ? oneOf('fix', ['none', 'safe', 'unsafe'] as const) : 'none',
   };
   if (raw.example) meta.example = str('example');
+  // Other levels a finding of this rule may take, each with when: the YAML, not the check, is the authority.
+  const levels = <T extends string>(key: 'severities' | 'confidences', allowed: readonly T[]): Partial<Record<T, string>> | undefined => {
+    const v = raw[key];
+    if (!v) return undefined;
+    if (typeof v.value !== 'object' || v.value === null || Array.isArray(v.value)) fail(`"${key}" must map a level to when it applies`, v.offset);
+    for (const [level, when] of Object.entries(v.value as Record<string, unknown>)) {
+      if (!allowed.includes(level as T)) fail(`"${key}" has an unknown level "${level}" (one of ${allowed.join(', ')})`, v.offset);
+      if (typeof when !== 'string' || !when.trim()) fail(`"${key}.${level}" must say when it applies`, v.offset);
+    }
+    return v.value as Partial<Record<T, string>>;
+  };
+  const severities = levels('severities', SEVERITIES);
+  if (severities) meta.severities = severities;
+  const confidences = levels('confidences', CONFIDENCES);
+  if (confidences) meta.confidences = confidences;
   const base = path.basename(file, '.yaml');
   if (base !== `${meta.id}-${meta.slug}`) fail(`file name must be ${meta.id}-${meta.slug}.yaml`, 0);
   return meta;

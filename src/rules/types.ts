@@ -36,20 +36,31 @@ export interface RuleMeta {
   rationale: string;
   remediation: string;
   references: string[];
-  /** Which fix tier this rule offers, if any. */
+  /** Which fix tier this rule offers, if any. Every fix a check proposes gets this tier. */
   fix?: 'safe' | 'unsafe' | 'none';
+  /** Other severities a finding may take, each with when it applies (`severity` is the usual one). */
+  severities?: Partial<Record<Severity, string>>;
+  /** Other confidences a finding may take, each with when it applies. */
+  confidences?: Partial<Record<Confidence, string>>;
   /** A short example of code that triggers the rule (for docs). */
   example?: string;
 }
 
-/** What a rule reports; the engine adds the metadata and suppression state. */
+/** A fix as a check proposes it; its tier comes from the rule's metadata (`fix:`). */
+export type FixProposal = Omit<Fix, 'tier'>;
+
+/**
+ * What a rule reports; the engine builds the Finding from it and the rule's metadata
+ * (rules/<id>-<slug>.yaml), so a check cannot contradict its YAML.
+ */
 export interface RawFinding {
   span: Span;
   message: string;
-  /** Overrides the rule's default severity for this finding (e.g. lower when a lock exists). */
+  /** One of the rule's `severities` (e.g. lower when a lock exists); default its `severity`. */
   severity?: Severity;
+  /** One of the rule's `confidences`; default its `confidence`. */
   confidence?: Confidence;
-  fix?: Fix;
+  fix?: FixProposal;
   /** Extra locations that explain the finding (e.g. the key of a flagged substituter). */
   related?: { span: Span; message: string }[];
 }
@@ -63,7 +74,8 @@ export interface FixStatus {
   reason?: string;
 }
 
-export interface Finding extends RawFinding {
+export interface Finding extends Omit<RawFinding, 'fix'> {
+  fix?: Fix;
   ruleId: string;
   slug: string;
   category: Category;

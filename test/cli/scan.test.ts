@@ -179,13 +179,13 @@ describe('nixharden rules / explain', () => {
     expect(text.stdout).toMatch(/^NH005\s+critical\s+signature-policy\s+require-sigs-disabled\s+Signature checking/m);
     const json = JSON.parse(runCli(['rules', '--format', 'json']).stdout);
     expect(json.rules.length).toBeGreaterThanOrEqual(17);
-    expect(json.rules[0]).toMatchObject({ id: 'NH001', docs: 'docs/rules/NH001.md' });
+    expect(json.rules[0]).toMatchObject({ id: 'NH001', docs: 'docs/rules/NH001-unofficial-substituter.md' });
   });
 
   it('explains a rule by id or slug, naming its docs page; an unknown rule is exit 2', () => {
     const byId = runCli(['explain', 'NH007']);
     expect(byId.status).toBe(0);
-    for (const s of ['NH007 trusted-users:', 'Severity: high', 'Why it matters:', 'How to fix:', 'Example that triggers it:', 'References:', 'Docs: docs/rules/NH007.md'])
+    for (const s of ['NH007 trusted-users:', 'Severity: high', 'Why it matters:', 'How to fix:', 'Example that triggers it:', 'References:', 'Docs: docs/rules/NH007-trusted-users.md'])
       expect(byId.stdout).toContain(s);
     expect(runCli(['explain', 'trusted-users']).stdout).toBe(byId.stdout);
     const unknown = runCli(['explain', 'NH999']);

@@ -1,5 +1,5 @@
 /**
- * `scan --fix` on every fixture under fixtures/fix/<slug>/ (oracles: Nix's parser and evaluator):
+ * `scan --fix` on every fixture under fixtures/fix/<id>-<slug>/ (oracles: Nix's parser and evaluator):
  * the result equals the reviewed `.fixed` file, parses with `nix-instantiate --parse`,
  * evaluates to the same value except at the targeted settings, re-scans without the fixed
  * findings, and a second run changes nothing.
@@ -13,7 +13,7 @@ import { analyzePaths } from '../../src/app/scan.js';
 import { loadRules } from '../../src/rules/registry.js';
 
 const root = path.resolve('fixtures/fix');
-const rules = loadRules();
+const rules = await loadRules();
 const NOW = new Date('2026-01-01T00:00:00Z');
 const UPDATE = process.env.UPDATE_FIXED === '1';
 
@@ -58,14 +58,14 @@ const dirs = fs.readdirSync(root).filter((d) => d !== 'guard-refusal' && fs.stat
 
 describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)', () => {
   it('every fixable rule has a fix fixture', () => {
-    const fixable = rules.filter((r) => r.meta.fix === 'safe' || r.meta.fix === 'unsafe').map((r) => r.meta.slug);
+    const fixable = rules.filter((r) => r.meta.fix === 'safe' || r.meta.fix === 'unsafe').map((r) => `${r.meta.id}-${r.meta.slug}`);
     expect(fixable.length).toBeGreaterThanOrEqual(9);
     expect(fixable.filter((s) => !dirs.includes(s))).toEqual([]);
   });
 
   for (const slug of dirs) {
     it(`${slug}: fixed output, parses, only targeted values change, findings gone, idempotent`, async () => {
-      const rule = rules.find((r) => r.meta.slug === slug)!;
+      const rule = rules.find((r) => `${r.meta.id}-${r.meta.slug}` === slug)!;
       const mode = rule.meta.fix as FixMode;
       const src = path.join(root, slug);
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `nh-fix-${slug}-`));
@@ -123,7 +123,7 @@ describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)
 
   it('a file changed on disk after it was read is not written', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-fix-race-'));
-    copyDir(path.join(root, 'accept-flake-config'), tmp);
+    copyDir(path.join(root, 'NH008-accept-flake-config'), tmp);
     const file = path.join(tmp, 'configuration.nix');
     const result = await analyzePaths([tmp], { noConfig: true, root: tmp, jobs: 1, now: NOW });
     const plan = planFixes(result, 'safe');

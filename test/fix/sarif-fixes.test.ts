@@ -11,7 +11,7 @@ interface Replacement {
 
 describe('SARIF fixes', () => {
   it('replacements applied to the source give the reviewed .fixed output', async () => {
-    const dir = path.resolve('fixtures/fix/accept-flake-config');
+    const dir = path.resolve('fixtures/fix/NH008-accept-flake-config');
     const result = await analyzePaths([dir], { noConfig: true, root: dir, jobs: 1 });
     const log = JSON.parse(renderSarif(result));
     const withFix = log.runs[0].results.filter((r: { fixes?: unknown[] }) => r.fixes);

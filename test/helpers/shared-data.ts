@@ -6,8 +6,11 @@ import { describeWhen } from './requires.js';
  * ../shared/data beside the checkout holds real vectors (signed commits, stagex
  * digests, platform keys). They are not part of the project: tests that need them
  * use `describeWithSharedData`, which skips cleanly when the folder is absent.
+ * NIXHARDEN_SHARED_DATA points elsewhere (a git worktree is not beside ../shared).
  */
-export const sharedDataDir = path.resolve(process.cwd(), '..', 'shared', 'data');
+export const sharedDataDir = process.env.NIXHARDEN_SHARED_DATA
+  ? path.resolve(process.env.NIXHARDEN_SHARED_DATA)
+  : path.resolve(process.cwd(), '..', 'shared', 'data');
 
 export function hasSharedData(sub = ''): boolean {
   return fs.existsSync(path.join(sharedDataDir, sub));

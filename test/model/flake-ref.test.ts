@@ -1,5 +1,5 @@
 import { isSupportedBranch, releaseOfBranch, SUPPORTED_BRANCHES } from '../../src/data/nixpkgs-branches.js';
-import { httpsUpgrade } from '../../src/rules/checks/https-hosts.js';
+import { httpsUpgrade } from '../../src/rules/fixes/https-hosts.js';
 import { isMutableRef, isNixpkgsRepo, parseFlakeUrl, githubOf } from '../../src/model/flake-ref.js';
 import { withoutTrustedParam } from '../../src/rules/fixes/setting-edits.js';
 

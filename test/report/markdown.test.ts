@@ -9,7 +9,7 @@ describe('Markdown report', () => {
     const md = renderMarkdown(resultOf({ 'hosts/a.nix': text }, [a, b]));
     expect(md).toContain('### nixharden: 1 finding');
     expect(md).toContain('1 high · 1 file scanned · 1 suppressed');
-    expect(md).toContain('| **high** | [NH007](https://github.com/nixharden/nixharden/blob/main/docs/rules/NH007.md) trusted-users | `hosts/a.nix:2:41` | group \\| wheel\\\\u000ais trusted |'); // the newline shows as a visible escape
+    expect(md).toContain('| **high** | [NH007](https://github.com/nixharden/nixharden/blob/main/docs/rules/NH007-trusted-users.md) trusted-users | `hosts/a.nix:2:41` | group \\| wheel\\\\u000ais trusted |'); // the newline shows as a visible escape
     expect(md).toContain('<details><summary>1 suppressed finding</summary>');
     expect(md).toContain('| inline: builder VM |');
     // Every table row has the same number of unescaped cell separators as its header.

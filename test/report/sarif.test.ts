@@ -70,7 +70,7 @@ describe('SARIF 2.1.0 report', () => {
       expect(r.fullDescription.text.length).toBeGreaterThan(0);
       expect(r.help.text).toContain(r.id);
       expect(r.help.markdown).toContain('## How to fix');
-      expect(r.helpUri).toBe(`https://github.com/nixharden/nixharden/blob/main/docs/rules/${r.id}.md`);
+      expect(r.helpUri).toMatch(new RegExp(`^https://github.com/nixharden/nixharden/blob/main/docs/rules/${r.id}-[a-z0-9-]+\\.md$`));
       expect(r.properties['security-severity']).toMatch(/^\d+\.\d$/);
       expect(r.properties.tags).toEqual(expect.arrayContaining(['security']));
       expect(r.properties.tags.length).toBe(2);

@@ -4,7 +4,7 @@ import { DEFAULT_OPTIONS, runRules, type RulePolicy } from '../../src/rules/engi
 import { loadRules } from '../../src/rules/registry.js';
 import type { RuleOptions } from '../../src/rules/types.js';
 
-const rules = loadRules();
+const rules = await loadRules();
 const options = (now = '2026-06-01T12:00:00Z'): RuleOptions => ({ ...DEFAULT_OPTIONS, now: new Date(now) });
 
 /** A model built by the real model builder from in-memory files under /repo. */

@@ -6,12 +6,12 @@ import { loadRules } from '../../src/rules/registry.js';
 import { expectationsIn, walk } from './annotations.js';
 
 const fixturesRoot = path.resolve('fixtures/rules');
-const rules = loadRules();
+const rules = await loadRules();
 
 describe('rule fixtures (real pipeline: discover → parse → model → rules)', () => {
   for (const { meta } of rules) {
     it(`${meta.id} ${meta.slug}: findings match the annotations exactly`, async () => {
-      const dir = path.join(fixturesRoot, meta.slug);
+      const dir = path.join(fixturesRoot, `${meta.id}-${meta.slug}`);
       expect(fs.existsSync(dir)).toBe(true);
       const expectations = expectationsIn(dir);
       const own = expectations.filter((e) => e.rule === meta.id);

@@ -1,6 +1,6 @@
 import { buildFileModel } from '../../src/model/index.js';
 import type { FileModel } from '../../src/model/types.js';
-import { checks } from '../../src/rules/checks/index.js';
+import { loadRules } from '../../src/rules/registry.js';
 import { DEFAULT_OPTIONS } from '../../src/rules/engine.js';
 import type { RuleOptions } from '../../src/rules/types.js';
 
@@ -21,6 +21,7 @@ const SHAPES: Record<string, string> = {
 // Small needles after the run prove the rules still look at the text past it.
 const NEEDLES = '  y = "https://user:hunter2@cache.example.org";\n  z = "nix copy --from https://c.example.org?trusted=1 x";\n';
 
+const checks = Object.fromEntries((await loadRules()).map((r) => [r.meta.slug, r.check]));
 const options: RuleOptions = { ...DEFAULT_OPTIONS, now: new Date('2026-06-01T00:00:00Z') };
 
 function fileOf(unit: string, size: number): FileModel {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../src/core/errors.js';
-import { checks } from '../../src/rules/checks/index.js';
 import { findRule, loadRuleMetas, parseRuleMeta } from '../../src/rules/meta.js';
 import { loadRules } from '../../src/rules/registry.js';
 
@@ -19,15 +18,17 @@ describe('rule metadata', () => {
     expect(new Set(metas.map((m) => m.slug)).size).toBe(metas.length);
   });
 
-  it('every rule has a logic module, a fixture directory and a docs page', () => {
+  it('one key per rule names its metadata, logic, fixtures and docs page', async () => {
     for (const m of metas) {
-      expect({ id: m.id, logic: typeof checks[m.slug] }).toEqual({ id: m.id, logic: 'function' });
-      expect(fs.existsSync(path.resolve('src/rules/checks', `${m.slug}.ts`))).toBe(true);
-      expect(fs.existsSync(path.resolve('fixtures/rules', m.slug))).toBe(true);
-      expect(fs.existsSync(path.resolve('docs/rules', `${m.id}.md`))).toBe(true);
+      const key = `${m.id}-${m.slug}`;
+      expect(fs.existsSync(path.resolve('rules', `${key}.yaml`))).toBe(true);
+      expect(fs.existsSync(path.resolve('src/rules/checks', `${key}.ts`))).toBe(true);
+      expect(fs.existsSync(path.resolve('fixtures/rules', key))).toBe(true);
+      expect(fs.existsSync(path.resolve('docs/rules', `${key}.md`))).toBe(true);
+      if (m.fix === 'safe' || m.fix === 'unsafe') expect(fs.existsSync(path.resolve('fixtures/fix', key))).toBe(true);
     }
-    expect(Object.keys(checks).sort()).toEqual(metas.map((m) => m.slug).sort());
-    expect(loadRules(rulesDir).length).toBe(metas.length);
+    const rules = await loadRules(rulesDir);
+    expect(rules.map((r) => typeof r.check)).toEqual(metas.map(() => 'function'));
   });
 
   it('covers the required categories', () => {
@@ -78,11 +79,13 @@ describe('bad rule metadata is a one-line UserError with file and line', () => {
     expect(() => loadRuleMetas(dir)).toThrow(/"NH005" is also used by/);
     fs.rmSync(dir, { recursive: true });
   });
-  it('metadata without logic is an error, not a silently skipped rule', () => {
+  it('metadata without logic, or logic without metadata, is an error, not a silently skipped rule', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-rules-'));
+    const noChecks = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-checks-'));
     fs.writeFileSync(path.join(dir, 'NH005-require-sigs-disabled.yaml'), good);
-    expect(() => loadRules(dir, {})).toThrow(/has no logic module src\/rules\/checks\/require-sigs-disabled\.ts/);
-    expect(() => loadRules(dir, { ...checks })).toThrow(/has no rules\/<id>-/);
+    await expect(loadRules(dir, noChecks)).rejects.toThrow(/has no logic module src\/rules\/checks\/NH005-require-sigs-disabled\.ts/);
+    await expect(loadRules(dir)).rejects.toThrow(/rule logic src\/rules\/checks\/NH001-unofficial-substituter\.ts has no rules\/NH001-unofficial-substituter\.yaml/);
     fs.rmSync(dir, { recursive: true });
+    fs.rmSync(noChecks, { recursive: true });
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildFileModel } from '../../src/model/index.js';
-import { check } from '../../src/rules/checks/inline-secret.js';
+import { check } from '../../src/rules/checks/NH015-inline-secret.js';
 import { DEFAULT_OPTIONS } from '../../src/rules/engine.js';
 
 describe('NH015 recognises real binary cache keys (oracle: nix-store --generate-binary-cache-key)', () => {

@@ -9,24 +9,26 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError } from '../../core/errors.js';
 import { describeFsError } from '../../core/fs.js';
 import { policySchema } from './schema.js';
 import { tomlLocator, type Locator } from '../../syntax/toml-locate.js';
+import { resolveCaches, resolveImages, type CachePolicy, type ImagePolicy, type RawCache, type RawImage } from './artifacts.js';
+import { isNixSecretKey, parseNixPublicKey } from '../caches/nix-signature.js';
 
 export type PlatformMode = 'ignore' | 'count-as-one' | 'sufficient';
 
 /** One public key of a signer, normalised for the signature layer. */
 export interface PolicyKey {
-  kind: 'openpgp' | 'ssh';
-  /** OpenPGP primary fingerprint (hex upper) or SSH `SHA256:…` fingerprint: what verdicts carry. */
+  kind: 'openpgp' | 'ssh' | 'nix';
+  /** OpenPGP primary fingerprint (hex upper), SSH `SHA256:…` fingerprint, or a Nix key's `name:base64`: what verdicts carry. */
   fingerprint: string;
   /** OpenPGP subkey fingerprints (hex upper), so a verdict naming a subkey still maps to its signer. */
   subkeyFingerprints: string[];
-  /** Armored certificate (OpenPGP) or the `type base64` public key line (SSH). */
+  /** Armored certificate (OpenPGP), the `type base64` public key line (SSH) or `name:base64` (Nix). */
   text: string;
   /** Where it came from, for messages: `policy.toml:12` or a key file path. */
   origin: string;
@@ -77,6 +79,8 @@ export interface TrustPolicy {
   file: string;
   signers: Map<string, PolicySigner>;
   repositories: RepositoryPolicy[];
+  images: ImagePolicy[];
+  caches: CachePolicy[];
 }
 
 export const PLATFORM_ROLE = 'platform';
@@ -131,9 +135,12 @@ export function decodePolicy(text: string, file: string): { data: unknown; locat
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
 function validateShape(data: unknown, file: string, locate: Locator): void {
-  compiled ??= new Ajv({ allErrors: true, discriminator: true, strict: true }).compile(policySchema);
+  compiled ??= new Ajv({ allErrors: true, discriminator: true, strict: true, strictRequired: false }).compile(policySchema);
   if (compiled(data)) return;
-  const err = pickError(compiled.errors ?? []);
+  const errors = compiled.errors ?? [];
+  // Only the top-level "one of repositories/images/caches" failed: say that, not "missing repositories".
+  const rootAnyOf = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === '');
+  const err = rootAnyOf && errors.every((e) => e.instancePath === '' && (e === rootAnyOf || e.keyword === 'required')) ? rootAnyOf : pickError(errors);
   const pointer = err.instancePath.split('/').slice(1).map(unescapePointer);
   // Point at the offending key itself, not the table holding it.
   const p = err.params as Record<string, unknown>;
@@ -163,7 +170,10 @@ function describeSchemaError(e: ErrorObject): string {
     case 'required':
       return `${at}missing field "${String(p.missingProperty)}"`;
     case 'discriminator':
-      return p.error === 'mapping' ? `${at}unknown rule type "${String(p.tagValue)}" (expected threshold or two-party)` : `${at}rule needs a "type"`;
+      if (p.error !== 'mapping') return `${at}rule needs a "type"`;
+      return `${at}unknown rule type "${String(p.tagValue)}" (expected ${/^\/(images|caches)\//.test(e.instancePath) ? 'threshold: images and caches take threshold rules' : 'threshold or two-party'})`;
+    case 'anyOf':
+      return 'the policy governs nothing: add [[repositories]], [[images]] or [[caches]]';
     case 'enum':
       return `${at}must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
@@ -176,10 +186,13 @@ function describeSchemaError(e: ErrorObject): string {
 // ---------------------------------------------------------------- resolving
 
 type RawKey = string | { path: string };
+export type RawRule = { type: 'threshold' | 'two-party'; min?: number; signers?: string[]; role?: string };
 interface RawPolicy {
   version: 1;
   signers: { id: string; role?: string; keys: RawKey[] }[];
-  repositories: {
+  images?: RawImage[];
+  caches?: RawCache[];
+  repositories?: {
     url: string;
     branch?: string;
     'trust-root'?: string;
@@ -187,12 +200,64 @@ interface RawPolicy {
     'allow-weak-hash'?: boolean;
     'require-user-presence'?: boolean;
     'require-user-verification'?: boolean;
-    rules: { type: 'threshold' | 'two-party'; min?: number; signers?: string[]; role?: string }[];
+    rules: RawRule[];
   }[];
 }
 
+export type Fail = (msg: string, pointer: (string | number)[]) => never;
+
+/**
+ * Resolves a list of rules to signer ids. `usable` says whether a signer can
+ * sign this kind of artifact (an error names it otherwise), so that a rule can
+ * never count a signer whose keys could not verify anything it judges.
+ */
+export function resolveRules(
+  rules: RawRule[],
+  base: (string | number)[],
+  signers: Map<string, PolicySigner>,
+  fail: Fail,
+  locate: Locator,
+  usable: (s: PolicySigner) => string | undefined,
+): PolicyRule[] {
+  return rules.map((rule, j) => {
+    const ptr = [...base, j];
+    if (!rule.signers && !rule.role) fail(`${rule.type} rule needs "signers" or "role"`, ptr);
+    const ids = new Set<string>();
+    for (const id of rule.signers ?? []) {
+      const signer = signers.get(id);
+      if (!signer) fail(`unknown signer "${id}"`, [...ptr, 'signers']);
+      const why = usable(signer as PolicySigner);
+      if (why) fail(`signer "${id}" ${why}`, [...ptr, 'signers']);
+      ids.add(id);
+    }
+    if (rule.role) {
+      const withRole = [...signers.values()].filter((s) => s.role === rule.role);
+      if (withRole.length === 0) fail(`no signer has role "${rule.role}"`, [...ptr, 'role']);
+      for (const s of withRole) {
+        const why = usable(s);
+        if (why) fail(`signer "${s.id}" (role ${rule.role}) ${why}`, [...ptr, 'role']);
+        ids.add(s.id);
+      }
+    }
+    const setLabel = [rule.role ? `role ${rule.role}` : '', rule.signers ? `{${rule.signers.join(',')}}` : ''].filter(Boolean).join(' + ');
+    const line = locate(ptr);
+    if (rule.type === 'threshold') {
+      const min = rule.min as number;
+      if (min > ids.size) fail(`threshold ${min} can never be met by ${ids.size} signer(s) in ${setLabel}`, [...ptr, 'min']);
+      return { type: 'threshold', min, signers: [...ids], setLabel, line };
+    }
+    if (ids.size < 2) fail(`two-party rule needs at least two signers in ${setLabel}`, ptr);
+    return { type: 'two-party', signers: [...ids], setLabel, line };
+  });
+}
+
+/** Commits are signed with OpenPGP or SSH keys: a signer with only Nix keys can sign none. */
+function signsCommits(s: PolicySigner): string | undefined {
+  return s.keys.some((k) => k.kind !== 'nix') ? undefined : 'has only Nix keys; commits are signed with OpenPGP or SSH keys';
+}
+
 async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Promise<TrustPolicy> {
-  const fail = (msg: string, pointer: (string | number)[]): never => {
+  const fail: Fail = (msg, pointer) => {
     throw new UserError(msg, undefined, file, locate(pointer));
   };
   const signers = new Map<string, PolicySigner>();
@@ -215,32 +280,10 @@ async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Pro
     signers.set(s.id, { id: s.id, role: s.role, keys });
   }
 
-  const repositories: RepositoryPolicy[] = raw.repositories.map((r, i) => {
+  const repositories: RepositoryPolicy[] = (raw.repositories ?? []).map((r, i) => {
     const key = repoKey(r.url);
     if (!key) fail(`cannot understand repository url "${r.url}" (use owner/repo, a git URL or an absolute path)`, ['repositories', i, 'url']);
-    const rules: PolicyRule[] = r.rules.map((rule, j) => {
-      const ptr = ['repositories', i, 'rules', j];
-      if (!rule.signers && !rule.role) fail(`${rule.type} rule needs "signers" or "role"`, ptr);
-      const ids = new Set<string>();
-      for (const id of rule.signers ?? []) {
-        if (!signers.has(id)) fail(`unknown signer "${id}"`, [...ptr, 'signers']);
-        ids.add(id);
-      }
-      if (rule.role) {
-        const withRole = [...signers.values()].filter((s) => s.role === rule.role);
-        if (withRole.length === 0) fail(`no signer has role "${rule.role}"`, [...ptr, 'role']);
-        for (const s of withRole) ids.add(s.id);
-      }
-      const setLabel = [rule.role ? `role ${rule.role}` : '', rule.signers ? `{${rule.signers.join(',')}}` : ''].filter(Boolean).join(' + ');
-      const line = locate(ptr);
-      if (rule.type === 'threshold') {
-        const min = rule.min as number;
-        if (min > ids.size) fail(`threshold ${min} can never be met by ${ids.size} signer(s) in ${setLabel}`, [...ptr, 'min']);
-        return { type: 'threshold', min, signers: [...ids], setLabel, line };
-      }
-      if (ids.size < 2) fail(`two-party rule needs at least two signers in ${setLabel}`, ptr);
-      return { type: 'two-party', signers: [...ids], setLabel, line };
-    });
+    const rules = resolveRules(r.rules, ['repositories', i, 'rules'], signers, fail, locate, signsCommits);
     return {
       url: r.url,
       key: key as string,
@@ -256,7 +299,9 @@ async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Pro
       line: locate(['repositories', i]),
     };
   });
-  return { file, signers, repositories };
+  const images = resolveImages(raw.images ?? [], file, signers, fail, locate);
+  const caches = resolveCaches(raw.caches ?? [], signers, fail, locate);
+  return { file, signers, repositories, images, caches };
 }
 
 const SSH_LINE = /^(?:(?:[a-z0-9-]+(?:@[a-z0-9.-]+)?)\s+)?((?:ssh|ecdsa|sk)-[A-Za-z0-9@.-]+)\s+([A-Za-z0-9+/]+={0,2})(?:\s+.*)?$/;
@@ -267,7 +312,10 @@ async function parseKeyText(text: string, origin: string): Promise<PolicyKey[] |
   if (t.startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----')) return parseOpenPgp({ armoredKeys: t }, origin);
   if (t.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----')) return 'that is a PRIVATE key; list the public certificate';
   const ssh = parseSshLine(t, origin);
-  return ssh ? [ssh] : 'key is neither an armored OpenPGP certificate nor an SSH public key line';
+  if (ssh) return [ssh];
+  if (isNixSecretKey(t)) return 'that is a Nix SECRET key; list the public key (nix key convert-secret-to-public)';
+  const nix = parseNixKeyLine(t, origin);
+  return nix ? [nix] : 'key is neither an armored OpenPGP certificate, an SSH public key line nor a Nix public key (name:base64)';
 }
 
 async function readKeyFile(file: string): Promise<PolicyKey[] | string> {
@@ -285,11 +333,16 @@ async function readKeyFile(file: string): Promise<PolicyKey[] | string> {
     const keys = lines.map((l) => parseSshLine(l, file));
     return keys.every(Boolean) ? (keys as PolicyKey[]) : `${file}: malformed SSH public key`;
   }
+  if (lines.some(isNixSecretKey)) return `${file} holds a Nix SECRET key; list the public key`;
+  // `nix-store --generate-binary-cache-key` writes `name:base64` with no newline.
+  if (lines.length > 0 && lines.every((l) => parseNixPublicKey(l))) return lines.map((l) => parseNixKeyLine(l, file) as PolicyKey);
   // Binary OpenPGP (a .gpg export).
   return parseOpenPgp({ binaryKeys: new Uint8Array(bytes) }, file);
 }
 
 async function parseOpenPgp(src: { armoredKeys: string } | { binaryKeys: Uint8Array }, origin: string): Promise<PolicyKey[] | string> {
+  // Loaded on first use: a policy for caches alone has no OpenPGP key to read.
+  const openpgp = await import('openpgp');
   let keys: openpgp.Key[];
   try {
     keys = 'armoredKeys' in src ? await openpgp.readKeys({ armoredKeys: src.armoredKeys }) : await openpgp.readKeys({ binaryKeys: src.binaryKeys });
@@ -319,6 +372,13 @@ export function parseSshLine(line: string, origin: string): PolicyKey | undefine
   const n = blob.readUInt32BE(0);
   if (4 + n > blob.length || blob.subarray(4, 4 + n).toString('latin1') !== m[1]) return undefined;
   return { kind: 'ssh', fingerprint: sshFingerprint(blob), subkeyFingerprints: [], text: `${m[1]} ${m[2]}`, origin };
+}
+
+/** A Nix binary-cache public key `name:base64` (32 bytes of Ed25519). */
+function parseNixKeyLine(line: string, origin: string): PolicyKey | undefined {
+  const key = parseNixPublicKey(line);
+  if (!key) return undefined;
+  return { kind: 'nix', fingerprint: key.text, subkeyFingerprints: [], text: key.text, origin };
 }
 
 /** OpenSSH's `SHA256:` fingerprint (unpadded base64 of the key blob's SHA-256). */

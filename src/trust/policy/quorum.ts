@@ -89,7 +89,7 @@ function parties(signers: CommitSigners, rule: PolicyRule, repo: RepositoryPolic
 const short = (oid: string) => oid.slice(0, 12);
 const list = (ids: string[]) => (ids.length ? ids.join(',') : 'nobody');
 
-function checkThreshold(rule: PolicyRule & { type: 'threshold' }, got: string[]): RuleOutcome {
+export function checkThreshold(rule: PolicyRule & { type: 'threshold' }, got: string[]): RuleOutcome {
   const satisfied = got.length >= rule.min;
   return { rule, satisfied, explanation: `threshold: needs ${rule.min} of ${rule.setLabel}; got ${got.length}${got.length ? `: ${got.join(',')}` : ''}` };
 }

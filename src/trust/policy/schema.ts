@@ -23,7 +23,7 @@ const keyEntry = {
     {
       type: 'string',
       minLength: 1,
-      description: 'An armored OpenPGP certificate or one SSH public key line ("ssh-ed25519 AAAA… comment").',
+      description: 'An armored OpenPGP certificate, one SSH public key line ("ssh-ed25519 AAAA… comment") or a Nix binary-cache public key ("name:base64").',
     },
     {
       type: 'object',
@@ -33,11 +33,35 @@ const keyEntry = {
         path: {
           type: 'string',
           minLength: 1,
-          description: 'File with an armored or binary OpenPGP certificate, or SSH public key lines; relative to the policy file.',
+          description: 'File with an armored or binary OpenPGP certificate, SSH public key lines or Nix public keys; relative to the policy file.',
         },
       },
     },
   ],
+} as const;
+
+/** Images and caches take threshold rules only (two-party judges git history). */
+const artifactRules = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    required: ['type'],
+    properties: { type: { type: 'string' } },
+    discriminator: { propertyName: 'type' },
+    oneOf: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'min'],
+        properties: {
+          type: { const: 'threshold' },
+          min: { type: 'integer', minimum: 1 },
+          ...signerRef,
+        },
+      },
+    ],
+  },
 } as const;
 
 export const policySchema = {
@@ -46,7 +70,9 @@ export const policySchema = {
   title: 'nixharden trust policy',
   type: 'object',
   additionalProperties: false,
-  required: ['version', 'signers', 'repositories'],
+  required: ['version', 'signers'],
+  // A policy governs commits, images, caches or any mix of them, but something.
+  anyOf: [{ required: ['repositories'] }, { required: ['images'] }, { required: ['caches'] }],
   properties: {
     version: { const: 1, description: 'Policy format version; only 1 exists.' },
     signers: {
@@ -122,6 +148,56 @@ export const policySchema = {
               ],
             },
           },
+        },
+      },
+    },
+    images: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['prefix', 'lookaside', 'rules'],
+        properties: {
+          prefix: {
+            type: 'string',
+            minLength: 1,
+            description: 'Image references this entry covers: a registry host and optional path, e.g. docker.io/stagex.',
+          },
+          lookaside: {
+            type: 'string',
+            minLength: 1,
+            description: 'Where signatures live: an http(s):// or file:// URL, or a directory (relative to the policy file).',
+          },
+          remap: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['prefix', 'signed-prefix'],
+            properties: {
+              prefix: { type: 'string', minLength: 1, description: 'References under this prefix (e.g. quay.io/stagex)…' },
+              'signed-prefix': { type: 'string', minLength: 1, description: '…are signed as this prefix (e.g. docker.io/stagex), as containers-policy.json remapIdentity.' },
+            },
+          },
+          rules: artifactRules,
+        },
+      },
+    },
+    caches: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['urls', 'rules'],
+        properties: {
+          urls: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^(https?|file)://', description: 'A binary cache: https://, http:// or file:// URL.' },
+          },
+          agree: { type: 'boolean', description: 'NarHash and NarSize must agree across the caches (default true).' },
+          rules: artifactRules,
         },
       },
     },

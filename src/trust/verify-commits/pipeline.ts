@@ -143,7 +143,11 @@ function policyKeySources(policy: TrustPolicy): KeySetSources {
   const armoredKeys: string[] = [];
   const sshPublicKeys: string[] = [];
   for (const s of policy.signers.values()) {
-    for (const k of s.keys) (k.kind === 'openpgp' ? armoredKeys : sshPublicKeys).push(k.text);
+    for (const k of s.keys) {
+      // Nix keys sign binary caches, never commits.
+      if (k.kind === 'openpgp') armoredKeys.push(k.text);
+      else if (k.kind === 'ssh') sshPublicKeys.push(k.text);
+    }
   }
   return { armoredKeys, sshPublicKeys };
 }

@@ -70,9 +70,17 @@ export async function verifyOpenPgpSignatures(
   } catch (e) {
     return fail('malformed', `unreadable OpenPGP signature: ${oneLine(e)}`);
   }
+  return verifySignaturePackets(packets, payload, keys, opts);
+}
+
+/**
+ * One verdict per signature packet over `payload`, for packets already read
+ * from elsewhere (the signature of a signed message: container image signatures).
+ */
+export async function verifySignaturePackets(packets: openpgp.SignaturePacket[], payload: Uint8Array, keys: KeySet, opts: VerifyOptions = {}): Promise<Verdict[]> {
   const literal = (await openpgp.createMessage({ binary: new Uint8Array(payload) })).packets[0]!;
   const out: Verdict[] = [];
-  for (const sig of packets) out.push(await verifyPacket(sig, literal, keys, { ...base }, opts));
+  for (const sig of packets) out.push(await verifyPacket(sig, literal, keys, { verified: false, reason: 'malformed', detail: '', format: 'openpgp' }, opts));
   return out;
 }
 

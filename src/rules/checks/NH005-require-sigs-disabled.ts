@@ -1,0 +1,19 @@
+import type { RawFinding, RuleCheck } from '../types.js';
+import { setBoolEdits } from '../fixes/setting-edits.js';
+import { describeSetting } from './util.js';
+import { boolOf, settingsFor } from '../../model/setting-views.js';
+
+/** NH005: require-sigs = false. */
+export const check: RuleCheck = (file) => {
+  const out: RawFinding[] = [];
+  for (const s of settingsFor(file, 'require-sigs')) {
+    if (boolOf(s) !== false) continue;
+    const edits = setBoolEdits(file, s, true);
+    out.push({
+      span: s.span,
+      message: `signature checking of substituted paths is turned off (${describeSetting(s)})`,
+      ...(edits ? { fix: { description: 'set require-sigs = true (the default)', edits } } : {}),
+    });
+  }
+  return out;
+};

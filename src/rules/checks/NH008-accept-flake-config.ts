@@ -1,0 +1,19 @@
+import { setBoolEdits } from '../fixes/setting-edits.js';
+import type { RawFinding, RuleCheck } from '../types.js';
+import { describeSetting } from './util.js';
+import { boolOf, settingsFor } from '../../model/setting-views.js';
+
+/** NH008: accept-flake-config = true, as a setting or a command-line flag. */
+export const check: RuleCheck = (file) => {
+  const out: RawFinding[] = [];
+  for (const s of settingsFor(file, 'accept-flake-config')) {
+    if (boolOf(s) !== true) continue;
+    const edits = setBoolEdits(file, s, false);
+    out.push({
+      span: s.span,
+      message: `flakes' nixConfig is applied without asking (${describeSetting(s)})`,
+      ...(edits ? { fix: { description: 'set accept-flake-config = false (Nix asks again)', edits } } : {}),
+    });
+  }
+  return out;
+};
