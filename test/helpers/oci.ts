@@ -113,3 +113,17 @@ export function gpgKeys(home: string, names: string[]): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Signs image `<registry>/stagex/<id>@<digest>` the way stagex does (simple signing, identity
+ * `stagex/<id>:1.0`) with the key `fpr` of `gnupgHome`, as the next `signature-N` in the lookaside.
+ */
+export function signStagexStyle(opts: { work: string; registry: string; id: string; digest: string; fpr: string; gnupgHome: string; lookaside: string }): void {
+  const manifest = path.join(opts.work, `${opts.id}.manifest.json`);
+  fs.writeFileSync(manifest, mustRun('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${opts.registry}/stagex/${opts.id}@${opts.digest}`]));
+  const dir = path.join(opts.lookaside, 'stagex', `${opts.id}@${opts.digest.replace(':', '=')}`);
+  fs.mkdirSync(dir, { recursive: true });
+  let n = 1;
+  while (fs.existsSync(path.join(dir, `signature-${n}`))) n++;
+  mustRun('skopeo', ['standalone-sign', '-o', path.join(dir, `signature-${n}`), manifest, `stagex/${opts.id}:1.0`, opts.fpr], { env: { GNUPGHOME: opts.gnupgHome } });
+}

@@ -10,7 +10,7 @@ import type { MigrationPlan } from '../../src/migrate/generate/plan-types.js';
 import { renderService } from '../../src/migrate/generate/services/index.js';
 import { servicesOf } from '../../src/model/services.js';
 import { modelText } from '../model/helpers.js';
-import { ALL_IDS, examplePlans, testIndex } from './helpers.js';
+import { ALL_IDS, examplePlans, mapped, testIndex } from './helpers.js';
 
 const validatePlan = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(path.resolve('docs/migrate-plan-schema-v1.json'), 'utf8')));
 
@@ -234,6 +234,6 @@ describe('migrate: untrusted names and index values', () => {
     const index = testIndex(ALL_IDS);
     index.images[0]!.digest = "sha256:abc' ; rm -rf / #";
     await expect(examplePlans('examples/server', { index })).rejects.toThrow(/malformed digest for core-musl/);
-    await expect(examplePlans('examples/server', { resolvePackage: () => ({ status: 'mapped', images: ["core-x'"] }) })).rejects.toThrow(/not a stagex image id/);
+    await expect(examplePlans('examples/server', { resolvePackage: (attr) => ({ attr, ...mapped(["core-x'"]) }) })).rejects.toThrow(/not a stagex image id/);
   });
 });

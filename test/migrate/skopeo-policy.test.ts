@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { hostFiles } from '../../src/migrate/generate/files.js';
 import { describeWhen } from '../helpers/requires.js';
-import { gpgKeys, hasTool, mustRun, pushStandIn, run, startRegistry, type Registry } from '../helpers/oci.js';
-import { examplePlans, mapped } from './helpers.js';
+import { gpgKeys, hasTool, mustRun, pushStandIn, run, signStagexStyle, startRegistry, type Registry } from '../helpers/oci.js';
+import { examplePlans, mapped, testIndex } from './helpers.js';
 
 const tools = ['skopeo', 'buildah', 'docker-registry', 'busybox', 'gpg'].every(hasTool);
 
@@ -33,8 +33,8 @@ describeWhen(tools, 'skopeo, buildah, docker-registry, busybox-static and gpg', 
     fs.mkdirSync(src);
     fs.writeFileSync(path.join(src, 'configuration.nix'), '{ pkgs, ... }: { environment.systemPackages = [ pkgs.signed ]; }');
     const [out] = await examplePlans(src, {
-      resolvePackage: () => mapped(['core-musl', 'user-signed']),
-      index: { release: 'test', images: Object.entries(digests).map(([id, digest]) => ({ id, stage: id.split('-')[0]!, image: `stagex/${id}`, version: '1.0', digest })) },
+      resolvePackage: (attr) => ({ attr, ...mapped(['core-musl', 'user-signed']) }),
+      index: testIndex(Object.keys(digests), 'test', (id) => digests[id]!),
       maintainers: [
         { id: 'alice', name: 'Alice', fingerprints: [fprs.alice!] },
         { id: 'bob', name: 'Bob', fingerprints: [fprs.bob!] },
@@ -50,13 +50,8 @@ describeWhen(tools, 'skopeo, buildah, docker-registry, busybox-static and gpg', 
     // What keys/fetch-keys.sh would fetch: each signer's certificate.
     for (const name of ['alice', 'bob']) fs.writeFileSync(path.join(hostDir, 'keys', `${name}.asc`), mustRun('gpg', ['--armor', '--export', fprs[name]!], { env: gnupg() }));
     // Signatures as stagex publishes them: simple signing, identity stagex/<id>:<version>, in the lookaside layout.
-    const sign = (id: string, signer: string) => {
-      const manifest = path.join(work, `${id}.manifest.json`);
-      fs.writeFileSync(manifest, mustRun('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/stagex/${id}@${digests[id]}`]));
-      const dir = path.join(work, 'lookaside', 'stagex', `${id}@${digests[id]!.replace(':', '=')}`);
-      fs.mkdirSync(dir, { recursive: true });
-      mustRun('skopeo', ['standalone-sign', '-o', path.join(dir, 'signature-1'), manifest, `stagex/${id}:1.0`, fprs[signer]!], { env: gnupg() });
-    };
+    const sign = (id: string, signer: string) =>
+      signStagexStyle({ work, registry: registry.host, id, digest: digests[id]!, fpr: fprs[signer]!, gnupgHome: path.join(work, 'gnupg'), lookaside: path.join(work, 'lookaside') });
     sign('user-signed', 'alice');
     sign('core-musl', 'bob');
     sign('user-stranger', 'mallory');

@@ -4,12 +4,11 @@
  * file is rendered from. Fields may be added within version 1; removing or
  * changing one bumps the version.
  */
+import type { Confidence, UnmappedReason } from '../mapping/index.js';
 import type { Unrendered } from './services/options.js';
 
 export const PLAN_VERSION = 1;
 
-export type Confidence = 'exact' | 'equivalent' | 'partial';
-export type UnmappedReason = 'desktop' | 'not-packaged' | 'no-equivalent' | 'unknown';
 export type SeverityCounts = Record<'critical' | 'high' | 'medium' | 'low' | 'info', number>;
 
 /** A stagex image a generated Containerfile uses. */

@@ -13,36 +13,11 @@ import { settingsFor } from '../../model/setting-views.js';
 import type { UserAccount } from '../../model/users.js';
 import type { HostOutput } from './files.js';
 import type { StagexMaintainer } from './maintainers.js';
-import { PLAN_VERSION, type Confidence, type MigrationPlan, type PlanFinding, type PlanImage, type PlanPackage, type PlanPin, type PlanService, type SeverityCounts, type UnmappedReason } from './plan-types.js';
+import type { PackageResolution, ServiceResolution } from '../mapping/index.js';
+import type { StagexIndex } from '../stagex/types.js';
+import { PLAN_VERSION, type MigrationPlan, type PlanFinding, type PlanImage, type PlanPackage, type PlanPin, type PlanService, type SeverityCounts } from './plan-types.js';
 import { DEFAULT_LOOKASIDE, orderImages } from './refs.js';
 import { renderService, type ServiceInstance } from './services/index.js';
-
-/** What the plan needs of a package's resolution (src/migrate/mapping's PackageResolution). */
-export interface ResolvedPackage {
-  status: 'mapped' | 'unmapped';
-  images: string[];
-  confidence?: Confidence;
-  reason?: UnmappedReason;
-  note?: string;
-  nearest?: string[];
-  source?: { url: string; hash?: string };
-}
-
-/** What the plan needs of a service's resolution (src/migrate/mapping's ServiceResolution). */
-export interface ResolvedService {
-  status: 'mapped' | 'unmapped';
-  images: string[];
-  user?: string;
-  entrypoint?: string[];
-  reason?: UnmappedReason;
-  note?: string;
-}
-
-/** What the plan needs of the stagex index (src/migrate/stagex's StagexIndex). */
-export interface IndexView {
-  release: string | null;
-  images: { id: string; stage: string; image: string; version: string | null; digest: string | null }[];
-}
 
 export interface ScanFinding {
   id: string;
@@ -58,9 +33,9 @@ export interface PlanInput {
   services: ServiceUse[];
   firewall: Firewall;
   users: UserAccount[];
-  resolvePackage: (attr: string) => ResolvedPackage;
-  resolveService: (name: string) => ResolvedService;
-  index?: IndexView;
+  resolvePackage: (attr: string) => PackageResolution;
+  resolveService: (name: string) => ServiceResolution;
+  index?: StagexIndex;
   /** `--stagex` as given, or the default index path that was found. */
   indexSpec: string | null;
   findings: ScanFinding[];
@@ -129,7 +104,7 @@ function planServices(input: PlanInput, configs: HostOutput['configs']): PlanSer
   return out;
 }
 
-function planService(input: PlanInput, svc: ServiceUse, r: ResolvedService, inst: ServiceInstance, configs: HostOutput['configs']): PlanService {
+function planService(input: PlanInput, svc: ServiceUse, r: ServiceResolution, inst: ServiceInstance, configs: HostOutput['configs']): PlanService {
   const mapped = r.status === 'mapped';
   if (mapped) for (const c of inst.configFiles) configs.push({ file: c.name, content: c.content });
   // A service with a config renderer runs the way its rendered files expect; others as the mapping says.

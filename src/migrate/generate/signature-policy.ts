@@ -86,10 +86,10 @@ export function nixhardenPolicyToml(plan: MigrationPlan): string {
     );
   }
   const rules = ['[[images.rules]]', 'type = "threshold"', `min = ${plan.threshold}`, `signers = [${ids.map(toml).join(', ')}]`];
-  out.push('', '[[images]]', `prefix = ${toml(STAGEX_PREFIX)}`, `lookaside = ${toml(plan.lookaside)}`, `remap = { prefix = ${toml(QUAY_PREFIX)}, signed-prefix = ${toml(STAGEX_PREFIX)} }`, ...rules);
-  if (plan.mirror && plan.mirror !== STAGEX_PREFIX && plan.mirror !== QUAY_PREFIX) {
-    out.push('', '[[images]]', `prefix = ${toml(plan.mirror)}`, `lookaside = ${toml(plan.lookaside)}`, `remap = { prefix = ${toml(plan.mirror)}, signed-prefix = ${toml(STAGEX_PREFIX)} }`, ...rules);
-  }
+  // One entry can remap one prefix: quay.io/stagex, or the mirror that build.sh pulls from.
+  const remapped = plan.mirror && plan.mirror !== STAGEX_PREFIX ? plan.mirror : QUAY_PREFIX;
+  if (remapped !== QUAY_PREFIX) out.push('', `# Images are pulled from the mirror ${remapped}, signed as ${STAGEX_PREFIX}; quay.io/stagex is not covered here.`);
+  out.push('', '[[images]]', `prefix = ${toml(STAGEX_PREFIX)}`, `lookaside = ${toml(plan.lookaside)}`, `remap = { prefix = ${toml(remapped)}, signed-prefix = ${toml(STAGEX_PREFIX)} }`, ...rules);
   return `${out.join('\n')}\n`;
 }
 
