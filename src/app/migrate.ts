@@ -75,9 +75,9 @@ async function loadIndex(opts: MigrateOptions): Promise<{ index?: StagexIndex; s
   return { index: await loadStagexIndex(fallback, { env: opts.env ?? process.env }), spec: fallback };
 }
 
-/** The maintainers of the given release tree, else those of the release nixharden knows. */
-function maintainers(stagex: string | undefined): readonly StagexMaintainer[] {
-  const file = stagex && fs.existsSync(path.join(stagex, 'MAINTAINERS')) ? path.join(stagex, 'MAINTAINERS') : undefined;
+/** The maintainers of the release tree the index came from, else those of the release nixharden knows. */
+function maintainers(releaseDir: string | undefined): readonly StagexMaintainer[] {
+  const file = releaseDir && !/^[a-z]+:\/\//i.test(releaseDir) && fs.existsSync(path.join(releaseDir, 'MAINTAINERS')) ? path.join(releaseDir, 'MAINTAINERS') : undefined;
   return file ? parseMaintainers(fs.readFileSync(file, 'utf8'), file) : STAGEX_MAINTAINERS;
 }
 
@@ -107,7 +107,7 @@ export async function migrate(paths: string[], opts: MigrateOptions): Promise<Mi
   const hosts = pickHosts(hostsOf(model), opts.host);
   const { index, spec } = await loadIndex(opts);
   const mapping = loadMapping();
-  const signers = maintainers(opts.stagex);
+  const signers = maintainers(index?.source);
   const pins = listPins(model);
   const out = opts.out ?? DEFAULT_OUT;
   const repo = gitRoot(paths[0]!);

@@ -52,8 +52,8 @@ export function checklist(plan: MigrationPlan): Step[] {
       where: 'config',
       commands: [
         `git clone --depth 1 --branch ${plan.stagex.release ?? MAINTAINERS_RELEASE} https://codeberg.org/stagex/stagex stagex`,
-        'nixharden stagex import stagex',
-        `nixharden migrate ${paths}${hostFlag} --stagex stagex --force`,
+        `nixharden stagex import stagex --release ${plan.stagex.release ?? MAINTAINERS_RELEASE}`,
+        `nixharden migrate ${paths}${hostFlag} --force`,
       ],
       done: pinned,
     },
