@@ -9,7 +9,7 @@
  * falls back to its `hosts/<name>` directory, or to the whole tree, with a warning.
  */
 import path from 'node:path';
-import type { SNode } from '../syntax/node.js';
+import type { SNode } from '../syntax/nix/index.js';
 import { attrpathParts, bindingSet, flattenApply, resolveVariable, textOf, unparen, type NodeCtx } from './nix-values.js';
 import { bindingExpression, syntaxOf } from './syntax-at.js';
 import type { Assignment, ConfigModel, FileModel } from './types.js';

@@ -9,7 +9,7 @@
  * in `unread` with the reason, never dropped.
  */
 import type { Span } from '../core/span.js';
-import type { SNode } from '../syntax/node.js';
+import type { SNode } from '../syntax/nix/index.js';
 import { asWrapper, attrpathParts, bindingSet, flattenApply, nameParts, resolveVariable, spanOf, textOf, unparen, type NodeCtx } from './nix-values.js';
 import { stripUserPrefix } from './settings.js';
 import { bindingExpression, syntaxOf } from './syntax-at.js';

@@ -5,9 +5,7 @@
  * package and host readers) re-parse the file once and find the node by its span.
  */
 import { LineIndex, type Span } from '../core/span.js';
-import type { SNode } from '../syntax/node.js';
-import { LiteNode } from '../syntax/nix-lite.js';
-import { parseForModel } from './nix-file.js';
+import { LiteNode, parseNixForModel, type SNode } from '../syntax/nix/index.js';
 import type { NodeCtx } from './nix-values.js';
 import type { FileModel } from './types.js';
 
@@ -22,7 +20,7 @@ const cache = new WeakMap<FileModel, FileSyntax>();
 export function syntaxOf(file: FileModel): FileSyntax {
   let s = cache.get(file);
   if (!s) {
-    const { root } = parseForModel(file.text);
+    const { root } = parseNixForModel(file.text);
     const ctx: NodeCtx = { file: file.file, text: file.text, lines: new LineIndex(file.text) };
     if (root instanceof LiteNode) ctx.boundNames = root.boundNames;
     s = { root, ctx };
