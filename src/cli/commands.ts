@@ -12,6 +12,7 @@ import { register as registerStagex } from './stagex.js';
 import { register as registerVerify } from './verify.js';
 import { register as registerSign } from './sign.js';
 import { register as registerMigrate } from './migrate.js';
+import { register as registerCompletion } from './completion.js';
 
 /** Each command file exports a `register(program, setExitCode)` (cli/types.ts); list it here. */
 export const commands: Register[] = [
@@ -28,4 +29,5 @@ export const commands: Register[] = [
   registerVerify,
   registerSign,
   registerMigrate,
+  registerCompletion,
 ];
