@@ -110,6 +110,7 @@ export async function run(args = []) {
     // Nix copied the unpacked tree into the store; do not leave 100+ MB behind.
     if (tmp && storePath) spawnSync('nix-store', ['--delete', storePath], { stdio: 'ignore' });
     if (!same) process.exitCode = 1;
+    return { ours: ours.ms, nix: nix.ms, same, mb: ours.value.size / 1048576 };
   } finally {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
