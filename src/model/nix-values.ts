@@ -160,9 +160,8 @@ export function resolveVariable(ctx: NodeCtx, node: SNode, name: string): SNode 
 
 const MAX_DEPTH = 24;
 
-/** A value that can't be known statically: its span only (see StaticValue). */
 export function unknown(ctx: NodeCtx, n: SNode): StaticValue {
-  return { kind: 'unknown', span: spanOf(ctx, n) };
+  return { kind: 'unknown', span: spanOf(ctx, n), text: textOf(ctx, n) };
 }
 
 /** The static value of an expression. */

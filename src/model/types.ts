@@ -25,16 +25,7 @@ export type StaticValue =
   | { kind: 'null'; span: Span }
   | { kind: 'list'; items: StaticValue[]; span: Span }
   | { kind: 'attrs'; entries: Map<string, StaticValue>; span: Span }
-  | {
-      kind: 'unknown';
-      span: Span;
-      /**
-       * Only where the value's text is not its span's slice of the file (a nix.conf
-       * line inside a Nix string shows `${…}` for an interpolation). Otherwise the
-       * text is the file's, sliced when a finding shows it: not copied per value.
-       */
-      text?: string;
-    };
+  | { kind: 'unknown'; span: Span; text: string };
 
 /** Module-system wrappers peeled off to reach a value; kept so rules/fixes can say how it was set. */
 export type Wrapper = 'mkForce' | 'mkDefault' | 'mkOverride' | 'mkIf' | 'mkMerge' | 'mkBefore' | 'mkAfter' | 'mkOrder';

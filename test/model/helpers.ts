@@ -7,20 +7,14 @@ import type { FileModel, StaticValue } from '../../src/model/types.js';
 
 export const fixturesDir = path.resolve(process.cwd(), 'fixtures', 'model');
 
-/** The text of each file modelled here, by its shown path: plain() shows an unknown value's text from it. */
-const texts = new Map<string, string>();
-
 /** Models one fixture file, shown as its path relative to fixtures/model. */
 export function modelFixture(rel: string): FileModel {
   const absPath = path.join(fixturesDir, rel);
-  const text = fs.readFileSync(absPath, 'utf8');
-  texts.set(rel, text);
-  return buildFileModel({ file: rel, absPath, text, kind: kindOfPath(absPath)! });
+  return buildFileModel({ file: rel, absPath, text: fs.readFileSync(absPath, 'utf8'), kind: kindOfPath(absPath)! });
 }
 
 /** Models inline text as if it were the file `name`. */
 export function modelText(text: string, name = 'test.nix'): FileModel {
-  texts.set(name, text);
   return buildFileModel({ file: name, absPath: path.join('/virtual', name), text, kind: kindOfPath(name)! });
 }
 
@@ -40,7 +34,7 @@ export function plain(v: StaticValue | undefined): unknown {
     case 'null':
       return null;
     case 'unknown':
-      return { unknown: v.text ?? texts.get(v.span.file)?.slice(v.span.startOffset, v.span.endOffset) };
+      return { unknown: v.text };
     case 'path':
       return { path: v.value };
     default:

@@ -33,7 +33,7 @@ const SV_LIST = 6;
 const SV_ATTRS = 7;
 const SV_UNKNOWN = 8;
 const SV_REF = 9;
-/** An unknown whose text is its span's slice of the file (no `text` of its own). */
+/** An unknown whose text is exactly its span's slice of the file: sent as nothing, re-sliced on arrival. */
 const SV_UNKNOWN_SLICE = 10;
 
 class Writer {
@@ -43,6 +43,9 @@ class Writer {
   private readonly strIds = new Map<string, number>();
   /** Values of the current model's assignments, by identity: a setting's value is usually one of them. */
   shared = new Map<StaticValue, number>();
+  /** The current model's file text. */
+  text = '';
+
   num(x: number): void {
     if (this.n === this.nums.length) {
       const bigger = new Float64Array(this.nums.length * 2);
@@ -122,7 +125,7 @@ class Writer {
         this.valueMap(v.entries);
         break;
       case 'unknown':
-        if (v.text === undefined) this.num(SV_UNKNOWN_SLICE);
+        if (v.text.length === v.span.endOffset - v.span.startOffset && this.text.startsWith(v.text, v.span.startOffset)) this.num(SV_UNKNOWN_SLICE);
         else {
           this.num(SV_UNKNOWN);
           this.str(v.text);
@@ -181,6 +184,7 @@ class Writer {
 
 function writeModel(w: Writer, m: FileModel): void {
   w.shared.clear();
+  w.text = m.text;
   w.str(m.file);
   w.str(m.absPath);
   w.str(m.kind);
@@ -300,6 +304,7 @@ export function encodeModels(models: (FileModel | undefined)[]): EncodedModels {
 class Reader {
   i = 0;
   file = '';
+  text = '';
   values: StaticValue[] = [];
   constructor(
     readonly nums: Float64Array,
@@ -388,7 +393,8 @@ class Reader {
         break;
       }
       case SV_UNKNOWN_SLICE: {
-        v = { kind: 'unknown', span: this.span() };
+        const span = this.span();
+        v = { kind: 'unknown', span, text: this.text.slice(span.startOffset, span.endOffset) };
         break;
       }
       default:
@@ -466,6 +472,7 @@ function readModel(r: Reader): FileModel {
   const absPath = r.str();
   const kind = r.str() as SourceKind;
   const text = r.str();
+  r.text = text;
   const assignments = r.list<Assignment>(() => {
     const path = r.strList();
     const value = r.value();
