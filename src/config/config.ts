@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import { UserError } from '../core/errors.js';
+import { isReleaseName } from '../data/nixpkgs-branches.js';
 import type { RulePolicy } from '../rules/engine.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import type { IgnoreEntry } from '../rules/suppress.js';
@@ -138,7 +139,7 @@ export function parseConfig(text: string, file: string, knownRules: readonly { i
       const list = stringList(o.supportedReleases, ['options'], 'supportedReleases');
       // An empty list would make every release branch "unsupported"; a typo like "2605" would silently match nothing.
       if (list.length === 0) fail('"supportedReleases" must name at least one release', place);
-      const bad = list.find((r) => !/^\d{2}\.\d{2}$/.test(r));
+      const bad = list.find((r) => !isReleaseName(r));
       if (bad !== undefined) fail(`"supportedReleases" entries must be nixpkgs releases like "26.05" (got "${bad}")`, place);
       config.options.supportedReleases = list;
     }
