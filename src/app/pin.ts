@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserError } from '../core/errors.js';
 import { guardForFile } from '../edit/guards.js';
-import { planFileEdits, type FileEditResult } from '../edit/plan.js';
+import { planFileEdits } from '../edit/plan.js';
 import { writeFileAtomic } from '../core/fs.js';
 import type { TextEdit } from '../core/text-edit.js';
 import { loadConfigModel } from '../model/load/index.js';
@@ -17,13 +17,14 @@ import type { RangeCapable } from '../trust/verify-commits/pipeline.js';
 import { hashArchiveUrl, hashCommitTree, type ArchiveHashes } from '../pin/archive.js';
 import { GitHubHistory } from '../sources/github-history.js';
 import { listPins, partnerOf } from '../model/pins.js';
-import { verifyDeclaredHash } from '../pin/nar/hash.js';
+import { verifyDeclaredHash } from '../core/nix-hash.js';
 import type { DownloadOptions } from '../pin/nar/fetch.js';
 import { rewritePin, type PinTarget } from '../pin/rewrite/index.js';
-import { selectCommit, verifyRevs, withIdentity, type Selection, type TrustInput } from '../pin/select-commit.js';
+import { selectCommit, verifyRevs, withIdentity, type TrustInput } from '../pin/select-commit.js';
 import { githubArchiveUrl } from '../pin/source-url.js';
 import { FULL_COMMIT_ID } from '../core/commit-id.js';
 import type { GitHubRepo, Pin } from '../model/pin-types.js';
+import type { GroupOutcome, PinOutcome, PinPlan } from '../pin/plan-types.js';
 
 export interface PinOptions extends TrustInput {
   paths: string[];
@@ -45,32 +46,6 @@ export interface PinOptions extends TrustInput {
   download?: DownloadOptions & { maxUnpackedBytes?: number };
   /** Progress lines (stderr on a TTY). */
   progress?: (message: string) => void;
-}
-
-export type PinAction = 'pinned' | 'unchanged' | 'skipped';
-
-export interface PinOutcome {
-  pin: Pin;
-  action: PinAction;
-  /** The commit the pin points at after the run. */
-  rev?: string;
-  branch?: string;
-  /** Why: the selection's explanation, or why the pin was skipped. */
-  message: string;
-}
-
-export interface GroupOutcome {
-  repo: GitHubRepo;
-  branch: string;
-  selection: Selection;
-  hashes?: { rev: string; sri: string; base32: string };
-}
-
-export interface PinPlan {
-  outcomes: PinOutcome[];
-  groups: GroupOutcome[];
-  files: FileEditResult[];
-  warnings: string[];
 }
 
 const NIXPKGS = { owner: 'nixos', repo: 'nixpkgs' };

@@ -1,6 +1,6 @@
 /** `pin` output: JSON v1, or a summary with the unified diff. */
 import path from 'node:path';
-import type { PinPlan } from '../app/pin.js';
+import type { PinPlan } from '../pin/plan-types.js';
 import { pinToJson } from '../model/pins.js';
 
 export function pinPlanToJson(plan: PinPlan, written: string[]): object {
