@@ -88,7 +88,8 @@ async function fixOnce(dir: string, mode: FixMode) {
   return { result, plan };
 }
 
-const dirs = fs.readdirSync(root).filter((d) => d !== 'guard-refusal' && fs.statSync(path.join(root, d)).isDirectory());
+/** One fixture per fixable rule; the others (guard-refusal, conflict-group) have tests of their own below. */
+const dirs = fs.readdirSync(root).filter((d) => /^NH\d{3}-/.test(d) && fs.statSync(path.join(root, d)).isDirectory());
 
 describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)', () => {
   it('every fixable rule has a fix fixture', () => {
@@ -161,6 +162,33 @@ describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)
     expect(sandbox.status.state).toBe('refused');
     expect(sandbox.status.reason).toMatch(/syntax error at line 6, column 3: attribute 'nix.settings.sandbox' already defined/);
     expect(fs.readFileSync(path.join(tmp, 'configuration.nix'), 'utf8')).toBe(before);
+    fs.rmSync(tmp, { recursive: true });
+  });
+
+  it('a fix that would break the file is left out with its group; the other fixes are made; each refusal names the edit and why', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-fix-group-'));
+    copyDir(path.join(root, 'conflict-group'), tmp);
+    const file = path.join(tmp, 'configuration.nix');
+    const { plan } = await fixOnce(tmp, 'safe');
+    const outcome = plan.fixed.map((x) => ({ rule: x.finding.ruleId, line: x.finding.span.startLine, state: x.status.state, reason: x.status.reason }));
+    expect(outcome).toEqual([
+      {
+        rule: 'NH006',
+        line: 6,
+        state: 'refused',
+        reason: `the edit at line 6 ("nix.useSandbox" → "nix.settings.sandbox") would introduce a Nix syntax error at line 7, column 3: attribute 'nix.settings.sandbox' already defined`,
+      },
+      {
+        rule: 'NH006',
+        line: 7,
+        state: 'refused',
+        reason: 'goes with the NH006 fix at line 6, which cannot be made (both set sandbox; fixing one alone would leave two different values)',
+      },
+      { rule: 'NH005', line: 8, state: 'applied', reason: undefined },
+      { rule: 'NH008', line: 9, state: 'applied', reason: undefined },
+    ]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(fs.readFileSync(path.join(root, 'conflict-group', 'configuration.nix.fixed'), 'utf8'));
+    expect(spawnSync('nix-instantiate', ['--parse', file], { encoding: 'utf8' }).status).toBe(0);
     fs.rmSync(tmp, { recursive: true });
   });
 

@@ -7,6 +7,7 @@
 import { DEPRECATED_OPTIONS, NIX_CONF_ALIASES } from '../../model/setting-names.js';
 import type { FileModel, StaticValue } from '../../model/types.js';
 import type { TextEdit } from '../../core/text-edit.js';
+import type { FixProposal } from '../types.js';
 import type { SettingView, Word } from '../../model/setting-views.js';
 
 function edit(file: FileModel, start: number, end: number, replacement: string): TextEdit {
@@ -50,8 +51,9 @@ export function renameDeprecated(file: FileModel, view: SettingView): TextEdit |
  * Sets a boolean setting to `value` (and renames a deprecated spelling). Not for command-line flags.
  * In Nix code the whole literal becomes a Nix bool: `"relaxed"` → `true`, never `"true"`, which a
  * bool-typed option (or sandbox's bool-or-"relaxed") rejects. nix.conf text just gets the word.
+ * Every such fix of one setting in a file is one group: all its definitions are fixed, or none.
  */
-export function setBoolEdits(file: FileModel, view: SettingView, value: boolean): TextEdit[] | undefined {
+export function setBoolFix(file: FileModel, view: SettingView, value: boolean, description: string): FixProposal | undefined {
   if (view.origin === 'command-line-flag' || view.unknown || view.words.length !== 1) return undefined;
   const w = view.words[0]!;
   if (!literalWord(file, w)) return undefined;
@@ -60,7 +62,7 @@ export function setBoolEdits(file: FileModel, view: SettingView, value: boolean)
   const edits = [edit(file, span.startOffset, span.endOffset, String(value))];
   const rename = renameDeprecated(file, view);
   if (rename) edits.push(rename);
-  return edits;
+  return { description, edits, group: view.key };
 }
 
 /** Where a Nix value holding just `w` is written: a bool, or a string literal that is exactly the word. */
