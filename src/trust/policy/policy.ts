@@ -218,6 +218,10 @@ async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Pro
       line: locate(['repositories', i]),
     };
   });
+  // verify-commit would refuse to choose between such entries: refuse them here, in its words, so `policy check` does too.
+  repositories.forEach((r, i) => {
+    if (repositories.slice(0, i).some((o) => o.key === r.key && o.branch === r.branch)) fail(severalEntries(r.key, r.branch), ['repositories', i]);
+  });
   const images = resolveImages(raw.images ?? [], file, signers, fail, locate);
   const caches = resolveCaches(raw.caches ?? [], signers, fail, locate);
   return { file, signers, repositories, images, caches };
@@ -325,6 +329,9 @@ export function repoKey(url: string): string | undefined {
   return undefined;
 }
 
+const severalEntries = (repository: string, branch: string | undefined): string =>
+  `several [[repositories]] entries match ${repository}${branch ? ` on branch ${branch}` : ''}; give each a distinct branch`;
+
 /**
  * Picks the repository entry that applies. `refs` are what identifies the
  * repository being verified (owner/repo, remote URLs, its absolute path).
@@ -339,7 +346,7 @@ export function selectRepository(policy: TrustPolicy, refs: string[], branch?: s
   const pick = exact.length ? exact : generic.length ? generic : branch === undefined ? matching : [];
   if (pick.length === 1) return pick[0];
   if (pick.length > 1) {
-    throw new UserError(`several [[repositories]] entries match ${[...keys].join(', ')}${branch ? ` on branch ${branch}` : ''}; give each a distinct branch`, undefined, policy.file, pick[1].line);
+    throw new UserError(severalEntries([...keys].join(', '), branch), undefined, policy.file, pick[1].line);
   }
   throw new UserError(
     `no [[repositories]] entry matches ${[...keys].join(', ') || 'this repository'}${branch ? ` (branch ${branch})` : ''}`,
