@@ -1,8 +1,9 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UserError } from '../core/errors.js';
 import { escapeControl } from '../core/escape.js';
 import { commands } from './commands.js';
 import { VERSION } from '../core/version.js';
+import { setOutputMode, type OutputMode } from './output.js';
 
 /**
  * Entry point: wires commander and turns errors into one line and an exit code.
@@ -12,6 +13,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('nixharden')
     .description('Harden Nix configurations against supply-chain attacks')
     .version(VERSION)
+    // The same two habits on every command, read once here (output.ts applies them).
+    .addOption(new Option('-q, --quiet', 'no progress and no warnings on stderr (errors still print)').conflicts('verbose'))
+    .addOption(new Option('-v, --verbose', 'extra detail on stderr: which files, commits and URLs'))
+    .hook('preAction', (_root, command) => setOutputMode(command.optsWithGlobals<Partial<OutputMode>>()))
     .exitOverride()
     // A usage error is one line, like every other error: commander's text without its
     // "error: " prefix, and a pointer to --help instead of the whole help.
@@ -21,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     })
     // Defaults are written into each description by hand, where they read as sentences;
     // commander's own "(default …)" would repeat them, or show internals like `[]`.
-    .configureHelp({ optionDescription: describeWithChoices, argumentDescription: describeWithChoices });
+    .configureHelp({ optionDescription: describeWithChoices, argumentDescription: describeWithChoices, showGlobalOptions: true });
   let exitCode: number = ExitCode.Ok;
   for (const register of commands) register(program, (code) => (exitCode = code));
   try {

@@ -71,6 +71,8 @@ export interface RepositoryPolicy {
   trustRoot?: string;
   platform: PlatformMode;
   crypto: CryptoOptions;
+  /** `pin` also judges the annotated tag object of a tag pin by `rules` (`require-signed-tag`). */
+  requireSignedTag?: boolean;
   rules: PolicyRule[];
   line?: number;
 }
@@ -200,6 +202,7 @@ interface RawPolicy {
     'allow-weak-hash'?: boolean;
     'require-user-presence'?: boolean;
     'require-user-verification'?: boolean;
+    'require-signed-tag'?: boolean;
     rules: RawRule[];
   }[];
 }
@@ -295,6 +298,7 @@ async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Pro
         requireUserPresence: r['require-user-presence'] ?? false,
         requireUserVerification: r['require-user-verification'] ?? false,
       },
+      requireSignedTag: r['require-signed-tag'] ?? false,
       rules,
       line: locate(['repositories', i]),
     };
