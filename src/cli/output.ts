@@ -104,6 +104,8 @@ class TerminalProgress implements Progress {
       end: () => {
         if (ended) return;
         ended = true;
+        // The last count is drawn before the bar goes: a fast task still shows where it ended.
+        this.multi.update();
         this.multi.remove(bar);
       },
     };
