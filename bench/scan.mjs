@@ -161,12 +161,12 @@ function hasNix() {
 }
 
 export async function run(dirs = []) {
-  if (!fs.existsSync(path.join(dist, 'scan', 'index.js'))) {
+  if (!fs.existsSync(path.join(dist, 'model', 'load', 'index.js'))) {
     console.error('bench scan: run `npm run build` first');
     process.exitCode = 2;
     return undefined;
   }
-  const { loadConfigModel } = await import(pathToFileURL(path.join(dist, 'scan', 'index.js')).href);
+  const { loadConfigModel } = await import(pathToFileURL(path.join(dist, 'model', 'load', 'index.js')).href);
   let tmp;
   if (dirs.length === 0) {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nixharden-bench-'));

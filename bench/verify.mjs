@@ -19,8 +19,8 @@ import { deflateSync } from 'node:zlib';
 import * as openpgp from 'openpgp';
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const { LocalGitSource } = await import(path.join(dist, 'trust', 'sources', 'local-git.js'));
-const { verifyCommits } = await import(path.join(dist, 'trust', 'sources', 'verify-commits.js'));
+const { LocalGitSource } = await import(path.join(dist, 'sources', 'local-git.js'));
+const { verifyCommits } = await import(path.join(dist, 'trust', 'verify-commits', 'pipeline.js'));
 
 export async function run(args = []) {
   const opts = parseArgs(args);

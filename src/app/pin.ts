@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserError } from '../core/errors.js';
 import { guardForFile } from '../edit/guards.js';
-import { planFileEdits, type FileEditResult } from '../edit/plan.js';
+import { planFileEdits } from '../edit/plan.js';
 import { writeFileAtomic } from '../core/fs.js';
 import type { TextEdit } from '../core/text-edit.js';
 import { loadConfigModel } from '../model/load/index.js';
@@ -17,17 +17,18 @@ import type { RangeCapable } from '../trust/verify-commits/pipeline.js';
 import { hashArchiveUrl, hashCommitTree, type ArchiveHashes } from '../pin/archive.js';
 import { GitHubHistory } from '../sources/github-history.js';
 import { listPins, partnerOf } from '../model/pins.js';
-import { verifyDeclaredHash } from '../pin/nar/hash.js';
+import { verifyDeclaredHash } from '../core/nix-hash.js';
 import type { DownloadOptions } from '../pin/nar/fetch.js';
 import { rewritePin, type PinTarget } from '../pin/rewrite/index.js';
 import { commitTime, selectCommit, verifyRevs, withIdentity, type Selection, type TrustInput } from '../pin/select-commit.js';
-import { selectTag, type TagSelection } from '../pin/select-tag.js';
+import { selectTag } from '../pin/select-tag.js';
 import { LocalTags } from '../sources/tags.js';
 import { GitHubTags } from '../sources/github-tags.js';
 import { NO_PROGRESS, type Progress } from '../core/progress.js';
 import { githubArchiveUrl } from '../pin/source-url.js';
 import { FULL_COMMIT_ID } from '../core/commit-id.js';
 import type { GitHubRepo, Pin } from '../model/pin-types.js';
+import type { GroupOutcome, PinOutcome, PinPlan, TagOutcome } from '../pin/plan-types.js';
 
 export interface PinOptions extends TrustInput {
   paths: string[];
@@ -52,44 +53,6 @@ export interface PinOptions extends TrustInput {
   branchTtlSeconds?: number;
   download?: DownloadOptions & { maxUnpackedBytes?: number };
   progress?: Progress;
-}
-
-export type PinAction = 'pinned' | 'unchanged' | 'skipped';
-
-export interface PinOutcome {
-  pin: Pin;
-  action: PinAction;
-  /** The commit the pin points at after the run. */
-  rev?: string;
-  branch?: string;
-  /** The tag a tag pin was resolved from. */
-  tag?: string;
-  /** Why: the selection's explanation, or why the pin stays or was skipped. */
-  message: string;
-}
-
-export interface GroupOutcome {
-  repo: GitHubRepo;
-  branch: string;
-  selection: Selection;
-  hashes?: { rev: string; sri: string; base32: string };
-}
-
-export interface TagOutcome {
-  repo: GitHubRepo;
-  tag: string;
-  selection: TagSelection;
-  hashes?: { rev: string; sri: string; base32: string };
-}
-
-export interface PinPlan {
-  /** Whether pins on accepted commits were moved too (`--update`). */
-  update: boolean;
-  outcomes: PinOutcome[];
-  groups: GroupOutcome[];
-  tags: TagOutcome[];
-  files: FileEditResult[];
-  warnings: string[];
 }
 
 const NIXPKGS = { owner: 'nixos', repo: 'nixpkgs' };

@@ -9,10 +9,11 @@ import { loadKeySet } from '../trust/signatures/keyset.js';
 import { signerIndex, type TrustPolicy } from '../trust/policy/policy.js';
 import { selectImagePolicy, type ImagePolicy } from '../trust/policy/artifacts.js';
 import { parseNormalizedRef, refString, ReferenceError, type ImageRef } from '../trust/images/reference.js';
-import { evaluateImage, type ImageVerdict } from '../trust/images/evaluate.js';
+import { evaluateImage } from '../trust/images/evaluate.js';
 import { readSignatures } from '../sources/lookaside.js';
 import { registryBase, resolveTag } from '../sources/registry.js';
 import type { ArtifactHttpOptions } from '../sources/artifact-http.js';
+import type { ImageResult } from '../trust/images/evaluate.js';
 
 export interface VerifyImagesOptions {
   refs: string[];
@@ -22,13 +23,6 @@ export interface VerifyImagesOptions {
   http?: ArtifactHttpOptions;
   /** "Now" for key expiry (tests). */
   now?: Date;
-}
-
-export interface ImageResult extends ImageVerdict {
-  /** The reference as given. */
-  requested: string;
-  /** The tag that was resolved to `digest` through the registry, when one was. */
-  resolvedTag?: string;
 }
 
 /** A reference with a tag or digest, normalised; a UserError otherwise. */

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs.js';
 import { ExitCode, UserError } from '../core/errors.js';
-import type { PolicyRule } from '../trust/policy/policy.js';
+import type { PolicyRule } from '../trust/policy/signers.js';
 import type { Register } from './types.js';
 
 export const DEFAULT_POLICY_FILE = 'nixharden-policy.toml';

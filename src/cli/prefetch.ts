@@ -30,7 +30,7 @@ export const register: Register = (program, setExitCode) => {
     .option('--retries <n>', 'retries after HTTP 5xx/429, network errors or truncated downloads (default 3)', parseCount, 3)
     .action(async (source: string, flags: PrefetchFlags) => {
       const [{ isStrongAlgorithm, parseHash }, { prefetch }, { prefetchToJson, prefetchToText }] = await Promise.all([
-        import('../pin/nar/hash.js'),
+        import('../core/nix-hash.js'),
         import('../pin/nar/prefetch.js'),
         import('../report/prefetch.js'),
       ]);

@@ -22,6 +22,7 @@ interface ScanFlags {
   fix?: string | true;
   diff?: boolean;
   maxFileSize?: number;
+  context?: string;
 }
 
 /**
@@ -59,6 +60,7 @@ export const register: Register = (program, setExitCode) => {
     .option('--no-config', 'ignore any .nixharden.toml')
     .option('-j, --jobs <n>', 'worker threads for parsing (default CPU count)', positiveInt)
     .option('--max-file-size <bytes>', 'skip (and report) files larger than this; K, M, G suffixes (default 8M)', parseSize)
+    .option('--context <dir>', 'read every file under DIR for context but report only findings in the named files, ignoring names nixharden does not scan (the pre-commit hook)')
     .action(async (args: string[], flags: ScanFlags) => {
       const { mode: fixMode, paths } = fixRequest(flags.fix, args);
       // The argument is optional only so that `--fix DIR` can supply it; some path is still required.
@@ -81,6 +83,7 @@ export const register: Register = (program, setExitCode) => {
         toolVersion: VERSION,
         ...(fixMode ? { fix: fixMode } : {}),
         diffOnly: flags.diff === true,
+        ...(flags.context !== undefined ? { context: flags.context } : {}),
       });
       detail(`scanned ${result.files.length} file${result.files.length === 1 ? '' : 's'}${result.configFile ? ` with ${result.configFile}` : ''}: ${result.files.map((f) => f.file).join(', ')}`);
       // Expired ignores, skipped files and rule errors are warnings on stderr in every format.

@@ -1,21 +1,27 @@
 import { LineIndex } from '../core/span.js';
-import { parseNix } from '../syntax/nix.js';
+import { nixSyntaxError } from '../syntax/nix/index.js';
+import { nixInstantiateCheck, type NixCheck } from '../syntax/nix/nix-instantiate.js';
 import type { EditGuard } from './plan.js';
 
-/** The part of a Nix parse a guard needs; parseNix (src/syntax/nix.ts) fits. */
-export type NixParseFn = (text: string) => { error?: { message: string; startOffset: number } };
+/** The part of a Nix check a guard needs: the first syntax problem, if any. */
+export type NixParseFn = (text: string) => { message: string; startOffset: number } | undefined;
 
 /**
- * Guard for .nix files: refuses an edit whose result has a syntax error.
- * Uses tree-sitter with the trailing-comma tolerance of src/syntax/nix.ts, so
- * `{ lib, pkgs, }:` (valid Nix) is not mistaken for an error.
+ * Guard for .nix files: refuses an edit whose result is not valid Nix. The in-process
+ * parsers decide (syntax/nix/index.ts, which accepts `{ lib, pkgs, }:` as Nix does);
+ * Nix's own parser is asked too when it can run, and its rejection also refuses the
+ * edit. When it cannot run (not installed, no permission), the in-process verdict stands.
  */
-export function nixGuard(parse: NixParseFn = parseNix): EditGuard {
+export function nixGuard(parse: NixParseFn = nixSyntaxError, nixCheck: (text: string) => NixCheck = nixInstantiateCheck): EditGuard {
   return (_file, text) => {
-    const err = parse(text).error;
-    if (!err) return undefined;
-    const p = new LineIndex(text).position(err.startOffset);
-    return `the edit would introduce a Nix syntax error at line ${p.line}, column ${p.column}: ${err.message}`;
+    const err = parse(text);
+    if (err) {
+      const p = new LineIndex(text).position(err.startOffset);
+      return `the edit would introduce a Nix syntax error at line ${p.line}, column ${p.column}: ${err.message}`;
+    }
+    const nix = nixCheck(text);
+    if (nix.verdict !== 'invalid') return undefined;
+    return `the edit would introduce a Nix syntax error${nix.line ? ` at line ${nix.line}, column ${nix.column}` : ''} (nix-instantiate --parse): ${nix.message}`;
   };
 }
 

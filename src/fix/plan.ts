@@ -9,7 +9,6 @@ import { planFileEdits, writePlannedEdits, type EditGuard, type FileEditResult }
 import type { TextEdit } from '../core/text-edit.js';
 import type { ScanResult } from '../rules/result.js';
 import type { Finding, FixStatus } from '../rules/types.js';
-import { nixInstantiateGuard } from './nix-parse.js';
 
 export type FixMode = 'safe' | 'unsafe';
 
@@ -33,7 +32,7 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
 const same = (a: TextEdit, b: TextEdit): boolean => a.file === b.file && a.startOffset === b.startOffset && a.endOffset === b.endOffset && a.replacement === b.replacement;
 
 /** Works out what `--fix` / `--fix=unsafe` would change, writing nothing. */
-export function planFixes(result: ScanResult, mode: FixMode, guard: EditGuard = guardForFile(nixInstantiateGuard())): FixPlan {
+export function planFixes(result: ScanResult, mode: FixMode, guard: EditGuard = guardForFile()): FixPlan {
   const absOf = new Map(result.files.map((f) => [f.file, f.absPath]));
   const texts = new Map(result.files.map((f) => [f.absPath, { original: f.text }]));
   const chosen: TextEdit[] = [];

@@ -4,11 +4,10 @@
  * channel lookups, imports, flake inputs and comments.
  */
 import path from 'node:path';
-import type { SNode } from '../syntax/node.js';
+import type { SNode } from '../syntax/nix/node.js';
 import type { Span } from '../core/span.js';
 import { LineIndex } from '../core/span.js';
-import { parseNix } from '../syntax/nix.js';
-import { LiteNode, LiteParseError, parseNixLite } from '../syntax/nix-lite.js';
+import { LiteNode, parseNixForModel, type NixParseOptions } from '../syntax/nix/index.js';
 import { parseNixConf } from '../syntax/nixconf.js';
 import { decodeString, INTERPOLATION } from './nix-strings.js';
 import {
@@ -56,52 +55,13 @@ export interface NixFileInput {
   text: string;
 }
 
-export interface NixModelOptions {
-  /**
-   * Which tree the model reads. 'auto' (default): the light tree when the light
-   * parser accepts the file, else tree-sitter's (recovered) tree. 'tree-sitter':
-   * always tree-sitter's (the differential tests compare both).
-   */
-  tree?: 'auto' | 'tree-sitter';
-  /** Also parse files that the light parser accepts with tree-sitter, and take its verdict. */
-  verifySyntax?: boolean;
-}
-
-/**
- * Parses a .nix file for the model. The light parser (syntax/nix-lite.ts) is
- * strict: what it accepts is valid Nix. What it rejects goes to tree-sitter
- * (syntax/nix.ts), which decides whether there is a syntax error and where;
- * the light parser's own definite errors (trailing slash in a path, duplicate
- * attribute, `a == b == c`) count when tree-sitter's grammar is more lenient.
- */
-function parseForModel(text: string, opts: NixModelOptions): { root: SNode; error?: { message: string; startOffset: number; endOffset: number } } {
-  let lite: SNode | undefined;
-  let liteError: LiteParseError | undefined;
-  if (opts.tree !== 'tree-sitter') {
-    try {
-      lite = parseNixLite(text);
-    } catch (err) {
-      if (!(err instanceof LiteParseError)) throw err;
-      liteError = err;
-    }
-  }
-  if (lite && !opts.verifySyntax) return { root: lite };
-  const parsed = parseNix(text);
-  if (parsed.error) {
-    // When both reject the file, the light parser's position is Nix's: it follows Nix's
-    // grammar and stops at the first token that can't continue it, where tree-sitter's
-    // error node often starts earlier (at the `let` whose `in` is missing).
-    const error = liteError ? { message: liteError.message, startOffset: liteError.offset, endOffset: liteError.endOffset } : parsed.error;
-    return { root: lite ?? parsed.tree.rootNode, error };
-  }
-  if (liteError?.definite) return { root: parsed.tree.rootNode, error: { message: liteError.message, startOffset: liteError.offset, endOffset: liteError.endOffset } };
-  return { root: lite ?? parsed.tree.rootNode };
-}
+/** Which tree the model reads, and whether tree-sitter double-checks the light parser (syntax/nix/index.ts). */
+export type NixModelOptions = NixParseOptions;
 
 export function modelNixFile(input: NixFileInput, opts: NixModelOptions = {}): FileModel {
   const { file, absPath, text } = input;
   const lines = new LineIndex(text);
-  const parsed = parseForModel(text, opts);
+  const parsed = parseNixForModel(text, opts);
   const ctx: Ctx = {
     file,
     absPath,

@@ -4,7 +4,7 @@
  * it came from, so facts found inside a string (nix.conf lines in
  * `nix.extraOptions`) can point at the file.
  */
-import type { SNode } from '../syntax/node.js';
+import type { SNode } from '../syntax/nix/node.js';
 
 /** Stands in the decoded text for each `${…}`; never produced by a literal. */
 export const INTERPOLATION = '\u0000';

@@ -3,7 +3,7 @@
  * of known parts, simple `let` constants, and values under module-system
  * wrappers. Everything else is `unknown`. Nothing is evaluated.
  */
-import type { SNode } from '../syntax/node.js';
+import type { SNode } from '../syntax/nix/node.js';
 import type { Span } from '../core/span.js';
 import type { LineIndex } from '../core/span.js';
 import { decodeString } from './nix-strings.js';

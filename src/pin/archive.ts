@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { UserError } from '../core/errors.js';
 import { withDownload, type DownloadOptions } from './nar/fetch.js';
-import { NixHash } from './nar/hash.js';
+import { NixHash } from '../core/nix-hash.js';
 import { narHashOfTarball } from './nar/prefetch.js';
 import { FULL_COMMIT_ID } from '../core/commit-id.js';
 

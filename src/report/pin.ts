@@ -5,7 +5,7 @@
  * it is, the headline says so instead of naming a commit nothing moves to.
  */
 import path from 'node:path';
-import type { GroupOutcome, PinOutcome, PinPlan } from '../app/pin.js';
+import type { GroupOutcome, PinOutcome, PinPlan } from '../pin/plan-types.js';
 import { escapeControl } from '../core/escape.js';
 import { pinToJson } from '../model/pins.js';
 import { reasonPhrase } from '../pin/select-commit.js';

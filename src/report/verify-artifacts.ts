@@ -4,7 +4,7 @@
  * line for programs.
  */
 import { escapeControl } from '../core/escape.js';
-import type { ImageResult } from '../app/verify-image.js';
+import type { ImageResult } from '../trust/images/evaluate.js';
 import type { PathVerdict } from '../trust/caches/evaluate.js';
 
 const short = (digest: string) => digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…');

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { mapConcurrent } from '../core/concurrency.js';
 import { describeFsError } from '../core/fs.js';
 import type { ArtifactHttpOptions } from './artifact-http.js';
-export type { NarInfoAnswer };
 
-import type { CacheAnswer as NarInfoAnswer } from '../trust/caches/evaluate.js';
+/** What a cache answered for one path. */
+export type CacheAnswer = { url: string; status: 'found'; text: string } | { url: string; status: 'absent' } | { url: string; status: 'error'; error: string };
 
 export interface NarInfoFetchOptions extends ArtifactHttpOptions {
   /** Requests in flight at once (default 32). */
@@ -29,14 +29,14 @@ const ABSENT_STATUS = new Set([403, 404, 410]);
  * answers[i][j]: what cache j said about hashParts[i] (the 32-character hash
  * part of a store path). Cache URLs have no trailing slash.
  */
-export async function fetchNarInfos(cacheUrls: string[], hashParts: string[], opts: NarInfoFetchOptions = {}): Promise<NarInfoAnswer[][]> {
+export async function fetchNarInfos(cacheUrls: string[], hashParts: string[], opts: NarInfoFetchOptions = {}): Promise<CacheAnswer[][]> {
   const concurrency = opts.concurrency ?? 32;
   // got is loaded only for http(s) caches: local caches need none of it.
   const http = cacheUrls.some((u) => !u.startsWith('file:')) ? await import('./artifact-http.js') : undefined;
   const client = http?.artifactClient({ sockets: concurrency, ...opts });
   const dirs = new Map(cacheUrls.filter((u) => u.startsWith('file:')).map((u) => [u, fileURLToPath(u)]));
   const jobs = hashParts.flatMap((h, i) => cacheUrls.map((url, j) => ({ h, i, j, url })));
-  const out: NarInfoAnswer[][] = hashParts.map(() => new Array<NarInfoAnswer>(cacheUrls.length));
+  const out: CacheAnswer[][] = hashParts.map(() => new Array<CacheAnswer>(cacheUrls.length));
   const waiting = hashParts.map(() => cacheUrls.length);
   let answered = 0;
   await mapConcurrent(jobs, concurrency, async ({ h, i, j, url }) => {
@@ -47,7 +47,7 @@ export async function fetchNarInfos(cacheUrls: string[], hashParts: string[], op
 }
 
 /** Local files are read synchronously: a few hundred bytes each, faster than a thread-pool round trip. */
-function readFromDisk(url: string, dir: string, hashPart: string): NarInfoAnswer {
+function readFromDisk(url: string, dir: string, hashPart: string): CacheAnswer {
   const file = `${dir}/${hashPart}.narinfo`;
   try {
     const text = readFileSync(file, 'utf8');
@@ -62,7 +62,7 @@ function readFromDisk(url: string, dir: string, hashPart: string): NarInfoAnswer
 
 type HttpModule = typeof import('./artifact-http.js');
 
-async function readOverHttp(http: HttpModule, client: ReturnType<HttpModule['artifactClient']>, url: string, hashPart: string): Promise<NarInfoAnswer> {
+async function readOverHttp(http: HttpModule, client: ReturnType<HttpModule['artifactClient']>, url: string, hashPart: string): Promise<CacheAnswer> {
   const target = `${url}/${hashPart}.narinfo`;
   try {
     const res = await client.get(target, { responseType: 'text' });

@@ -41,7 +41,7 @@ describe('Nix guard (oracle: nix-instantiate --parse)', () => {
     expect(guard('x.nix', broken)).toMatch(/would introduce a Nix syntax error at line \d+, column \d+/);
   });
   test('takes any parse function (for callers with their own parser)', () => {
-    const g = nixGuard(() => ({ error: { message: 'nope', startOffset: 3 } }));
+    const g = nixGuard(() => ({ message: 'nope', startOffset: 3 }));
     expect(g('x.nix', 'ab\ncd')).toBe('the edit would introduce a Nix syntax error at line 2, column 1: nope');
   });
 });

@@ -45,3 +45,21 @@ describeWithNix('oracle: deep nesting that Nix accepts', () => {
     expect(m.settings.map((s) => s.key)).toContain('sandbox');
   });
 });
+
+describeWithNix('oracle: nesting Nix rejects is never passed silently', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-deeper-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  it.each([
+    ['list', 10000],
+    ['list', 5000],
+    ['attrs', 2499],
+    ['paren', 9999],
+    ['settings', 3000],
+  ] as const)('%s × %i: Nix rejects it, and the scan reports NH017 (too deep to check)', (name, n) => {
+    const file = path.join(dir, `${name}${n}.nix`);
+    fs.writeFileSync(file, `${SHAPES[name]!(n)}\n`);
+    expect(nixRejects([file])).toEqual([file]);
+    const r = processItem({ index: 0, absPath: file, file: `${name}.nix`, kind: 'nix' });
+    expect(r.model!.parseProblems.map((p) => p.message)).toEqual([expect.stringMatching(/^nested \d+ levels deep: too deep to check/)]);
+  });
+});

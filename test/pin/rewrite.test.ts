@@ -12,7 +12,7 @@ import path from 'node:path';
 import { planFileEdits } from '../../src/edit/plan.js';
 import { guardForFile } from '../../src/edit/guards.js';
 import { listPins } from '../../src/model/pins.js';
-import { hashBytes } from '../../src/pin/nar/hash.js';
+import { hashBytes } from '../../src/core/nix-hash.js';
 import { rewritePin, type PinTarget } from '../../src/pin/rewrite/index.js';
 import { loadConfigModel } from '../../src/model/load/index.js';
 

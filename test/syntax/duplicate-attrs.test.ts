@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseNixLite, LiteParseError } from '../../src/syntax/nix-lite.js';
+import { parseNixLite, LiteParseError } from '../../src/syntax/nix/index.js';
 import { modelNixFile } from '../../src/model/nix-file.js';
 import { describeWithNix, nixErrorAt } from './oracle.js';
 

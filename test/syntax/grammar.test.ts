@@ -1,4 +1,4 @@
-import { nixParser } from '../../src/syntax/nix-grammar.js';
+import { nixParser } from '../../src/syntax/nix/grammar.js';
 
 describe('tree-sitter-nix binding', () => {
   it('parses Nix into a tree with exact positions', () => {

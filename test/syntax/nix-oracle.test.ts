@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { modelNixFile } from '../../src/model/nix-file.js';
-import { parseNix } from '../../src/syntax/nix.js';
-import { parseNixLite } from '../../src/syntax/nix-lite.js';
+import { parseNix } from '../../src/syntax/nix/tree-sitter.js';
+import { parseNixLite } from '../../src/syntax/nix/index.js';
 import { describeWithNix, filesUnder, nixErrorAt, nixRejects } from './oracle.js';
 
 const root = path.resolve(process.cwd(), 'fixtures', 'model');

@@ -1,6 +1,6 @@
 import { promises as fs, constants as fsc } from 'node:fs';
 import { UserError } from '../../core/errors.js';
-import type { HashAlgorithm } from './hash.js';
+import type { HashAlgorithm } from '../../core/nix-hash.js';
 import { HashSink, NarWriter, compareNames, type ByteSink, type NarHashResult } from './nar-writer.js';
 
 const SLASH = Buffer.from('/');

@@ -1,7 +1,7 @@
 // NAR hashing and prefetching: the public surface of src/pin/nar.
-export { NIX_BASE32_ALPHABET, toNixBase32, fromNixBase32, nixBase32Length } from './base32.js';
-export { NixHash, parseHash, tryParseHash, convertHash, hashBytes, isHashAlgorithm, isStrongAlgorithm, verifyDeclaredHash, DIGEST_BYTES } from './hash.js';
-export type { HashAlgorithm, HashEncoding, HashVerdict } from './hash.js';
+export { NIX_BASE32_ALPHABET, toNixBase32, fromNixBase32, nixBase32Length } from '../../core/nix-base32.js';
+export { NixHash, parseHash, tryParseHash, convertHash, hashBytes, isHashAlgorithm, isStrongAlgorithm, verifyDeclaredHash, DIGEST_BYTES } from '../../core/nix-hash.js';
+export type { HashAlgorithm, HashEncoding, HashVerdict } from '../../core/nix-hash.js';
 export { NarWriter, HashSink, BufferSink } from './nar-writer.js';
 export type { ByteSink, NarHashResult } from './nar-writer.js';
 export { dumpPath, narHashOfPath } from './dump-path.js';

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { NixHash, type HashAlgorithm } from './hash.js';
+import { NixHash, type HashAlgorithm } from '../../core/nix-hash.js';
 
 /** Where NAR bytes go: usually a hash, in tests a byte collector compared with `nix-store --dump`. */
 export interface ByteSink {

@@ -5,7 +5,7 @@ import { UserError } from '../../core/errors.js';
 import { decompressTarball } from './decompress.js';
 import { narHashOfPath } from './dump-path.js';
 import { withDownload, type DownloadOptions } from './fetch.js';
-import { NixHash, type HashAlgorithm } from './hash.js';
+import { NixHash, type HashAlgorithm } from '../../core/nix-hash.js';
 import type { NarHashResult } from './nar-writer.js';
 import { fixedOutputStorePath, isValidStoreName } from './store-path.js';
 import { narHashOfTree, readTarTree, stripSingleTopLevel, type UnpackOptions } from './tar-tree.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { toNixBase32 } from './base32.js';
-import type { NixHash } from './hash.js';
+import { toNixBase32 } from '../../core/nix-base32.js';
+import type { NixHash } from '../../core/nix-hash.js';
 
 export const DEFAULT_STORE_DIR = '/nix/store';
 

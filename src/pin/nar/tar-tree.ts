@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { UserError } from '../../core/errors.js';
-import type { HashAlgorithm } from './hash.js';
+import type { HashAlgorithm } from '../../core/nix-hash.js';
 import { HashSink, NarWriter, type ByteSink, type NarHashResult } from './nar-writer.js';
 
 /**

@@ -1,5 +1,5 @@
 /** What a pin is moved to: one verified commit of one repository, with its hashes. */
-import type { NixHash } from '../nar/hash.js';
+import type { NixHash } from '../../core/nix-hash.js';
 import type { GitHubRepo } from '../../model/pin-types.js';
 
 export interface PinTarget {

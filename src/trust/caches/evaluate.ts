@@ -11,9 +11,8 @@ import { checkThreshold } from '../policy/quorum.js';
 import { fingerprint, parseNarInfo, type NarInfo } from './narinfo.js';
 import { parseNixSignature, verifyNixSignature, type NixPublicKey } from './nix-signature.js';
 import { verifyEd25519All } from './verify-pool.js';
+import type { CacheAnswer } from '../../sources/narinfo.js';
 
-/** What a cache answered for one path. */
-export type CacheAnswer = { url: string; status: 'found'; text: string } | { url: string; status: 'absent' } | { url: string; status: 'error'; error: string };
 
 export type CacheSignatureReason = 'good' | 'unknown-key' | 'bad-signature' | 'malformed' | 'signer-not-in-rule';
 

@@ -5,7 +5,7 @@
  * appear once: a second `NarHash:` that one reader takes and another skips is
  * how a tampered file would slip past one of them.
  */
-import { tryParseHash } from '../../pin/nar/hash.js';
+import { tryParseHash } from '../../core/nix-hash.js';
 
 export interface NarInfo {
   storePath: string;

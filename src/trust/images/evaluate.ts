@@ -9,7 +9,7 @@ import type { KeySet } from '../signatures/keyset.js';
 import { verifySignaturePackets } from '../signatures/openpgp/verify.js';
 import type { SignatureVerdict } from '../signatures/types.js';
 import type { ImagePolicy } from '../policy/artifacts.js';
-import type { PolicySigner } from '../policy/policy.js';
+import type { PolicySigner } from '../policy/signers.js';
 import { checkThreshold, identifySigners } from '../policy/quorum.js';
 import { parsePayload } from './payload.js';
 import { identityMatches, refString, type ImageRef } from './reference.js';
@@ -57,6 +57,14 @@ export interface ImageVerdict {
   signatures: ImageSignatureReport[];
   /** The prefix of the policy entry that applied. */
   policy: string;
+}
+
+/** An image's verdict with how it was asked for. */
+export interface ImageResult extends ImageVerdict {
+  /** The reference as given. */
+  requested: string;
+  /** The tag that was resolved to `digest` through the registry, when one was. */
+  resolvedTag?: string;
 }
 
 export interface ImageInput {

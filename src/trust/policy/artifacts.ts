@@ -8,7 +8,7 @@ import path from 'node:path';
 import { nameHasPrefix, prefixProblem, type Remap } from '../images/reference.js';
 import { parseNixPublicKey } from '../caches/nix-signature.js';
 import type { Locator } from '../../syntax/toml-locate.js';
-import { resolveRules, type Fail, type PolicySigner, type RawRule, type ThresholdRule } from './policy.js';
+import { resolveRules, type Fail, type PolicySigner, type RawRule, type ThresholdRule } from './signers.js';
 
 export interface RawImage {
   prefix: string;

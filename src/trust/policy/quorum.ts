@@ -4,7 +4,8 @@
  * functions: no I/O, no crypto (the verdicts come from the signature layer).
  */
 import type { SignatureVerdict } from '../signatures/types.js';
-import { PLATFORM_ROLE, type PolicyRule, type PolicySigner, type RepositoryPolicy } from './policy.js';
+import { PLATFORM_ROLE, type RepositoryPolicy } from './policy.js';
+import type { PolicyRule, PolicySigner } from './signers.js';
 
 /** A commit and the verdicts for every signature it carries. */
 export interface SignedCommit {

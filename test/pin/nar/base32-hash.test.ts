@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { UserError } from '../../../src/core/errors.js';
-import { fromNixBase32, toNixBase32 } from '../../../src/pin/nar/base32.js';
-import { NixHash, convertHash, hashBytes, parseHash, tryParseHash, verifyDeclaredHash } from '../../../src/pin/nar/hash.js';
+import { fromNixBase32, toNixBase32 } from '../../../src/core/nix-base32.js';
+import { NixHash, convertHash, hashBytes, parseHash, tryParseHash, verifyDeclaredHash } from '../../../src/core/nix-hash.js';
 
 const nixHash = (...args: string[]): string =>
   execFileSync('nix', ['--extra-experimental-features', 'nix-command', 'hash', ...args], { encoding: 'utf8' }).trim();

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import { CacheLab, sigLine, type NixKey } from './lab.js';
 import { fingerprint, parseNarInfo } from '../../../src/trust/caches/narinfo.js';
 import { parseNixPublicKey } from '../../../src/trust/caches/nix-signature.js';
-import { evaluatePath, parseAnswers, SignatureMemo, type CacheAnswer, type NixKeyIndex, type PathVerdict } from '../../../src/trust/caches/evaluate.js';
+import type { CacheAnswer } from '../../../src/sources/narinfo.js';
+import { evaluatePath, parseAnswers, SignatureMemo, type NixKeyIndex, type PathVerdict } from '../../../src/trust/caches/evaluate.js';
 import type { CachePolicy } from '../../../src/trust/policy/artifacts.js';
 
 let lab: CacheLab;

@@ -15,7 +15,8 @@ import { buildPayload } from '../../../src/trust/images/payload.js';
 import { signPayload } from '../../../src/trust/images/sign.js';
 import { signatureDir } from '../../../src/sources/lookaside.js';
 import { loadPolicy } from '../../../src/trust/policy/policy.js';
-import { verifyImages, type ImageResult } from '../../../src/app/verify-image.js';
+import { verifyImages } from '../../../src/app/verify-image.js';
+import type { ImageResult } from '../../../src/trust/images/evaluate.js';
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;
 const OTHER = `sha256:${'b2'.repeat(32)}`;

@@ -3,7 +3,8 @@
  * the signature layer's contract shape; the CLI tests cover the same rules
  * end to end with real gpg/ssh signatures.
  */
-import type { PolicySigner, RepositoryPolicy } from '../../../src/trust/policy/policy.js';
+import type { RepositoryPolicy } from '../../../src/trust/policy/policy.js';
+import type { PolicySigner } from '../../../src/trust/policy/signers.js';
 import { classifyTrustRoot, evaluateCommit, type SignedCommit } from '../../../src/trust/policy/quorum.js';
 import type { SignatureVerdict } from '../../../src/trust/signatures/types.js';
 

@@ -8,8 +8,8 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function findGrammar(): string {
-  // Works from src/ (tests, ts-jest) and from dist/ (the built CLI).
-  return path.resolve(here, '..', '..', 'grammars', 'nix', 'index.cjs');
+  // Works from src/syntax/nix/ (tests, ts-jest) and from dist/syntax/nix/ (the built CLI).
+  return path.resolve(here, '..', '..', '..', 'grammars', 'nix', 'index.cjs');
 }
 
 interface Loaded {

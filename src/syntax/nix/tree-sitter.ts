@@ -7,7 +7,7 @@
  * syntax error: Nix would reject the file too (oracle: `nix-instantiate --parse`).
  */
 import type { SyntaxNode, Tree } from 'tree-sitter';
-import { nixParser } from './nix-grammar.js';
+import { nixParser } from './grammar.js';
 
 export type { SyntaxNode, Tree };
 

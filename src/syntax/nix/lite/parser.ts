@@ -1,299 +1,21 @@
 /**
- * A fast Nix parser in plain JavaScript that builds a light tree with the same
- * node types and field names as tree-sitter-nix (`binding`, `attrpath`,
- * `apply_expression` with `function`/`argument`, …).
+ * A fast Nix parser in plain JavaScript that builds a light tree with the same node
+ * types and field names as tree-sitter-nix (`binding`, `attrpath`, `apply_expression`
+ * with `function`/`argument`, …). Precedences follow libexpr/parser.y.
  *
- * Why: reading a tree-sitter tree from JavaScript costs a native call per node
- * property and about 10 µs per node object, several times the parse itself, so
- * modelling 10,000 files from tree-sitter nodes took ~20× Nix's own parser. The
- * scan still parses every file with tree-sitter, which alone decides whether
- * the file is valid Nix (src/syntax/nix.ts); this parser only builds the tree
- * the model reads, in a fraction of that time. On anything it does not
- * understand it throws, and the model falls back to tree-sitter's nodes.
+ * Why: reading a tree-sitter tree from JavaScript costs a native call per node property
+ * and about 10 µs per node object, several times the parse itself, so modelling 10,000
+ * files from tree-sitter nodes took ~20× Nix's own parser.
  *
- * The lexer follows Nix's own (libexpr/lexer.l): longest match, first rule on
- * ties, so `a/b` is a path, `x:y` a URI, `a-b` an identifier. Precedences
- * follow libexpr/parser.y.
+ * It is strict: what it accepts is valid Nix (the differential and fuzz tests check it
+ * against `nix-instantiate --parse`), so for most files it is the only parser that runs.
+ * What it rejects goes to tree-sitter (../tree-sitter.ts), which decides whether there is
+ * a syntax error and where, and gives the model a recovered tree. Its own definite errors
+ * (a path with a trailing slash, a duplicate attribute, `a == b == c`) count where
+ * tree-sitter's grammar is more lenient than Nix. ../index.ts is the one front door.
  */
-import type { SNode } from './node.js';
-
-export class LiteParseError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-    /**
-     * True when Nix itself rejects this (a path with a trailing slash, a
-     * duplicate attribute or formal, `a == b == c`), even where tree-sitter's
-     * grammar does not; false when the light parser merely gave up.
-     */
-    readonly definite = false,
-    readonly endOffset = offset,
-  ) {
-    super(message);
-  }
-}
-
-let nextId = 1;
-
-export class LiteNode implements SNode {
-  readonly id = nextId++;
-  parent: LiteNode | null = null;
-  namedChildren: LiteNode[] = [];
-  fields: Record<string, LiteNode> | null = null;
-  /** Only on the root: every comment of the file. */
-  comments: LiteNode[] | null = null;
-  /** Only on the root: the nodes of the INDEXED types, so descendantsOfType needs no walk. */
-  index: Map<string, LiteNode[]> | null = null;
-  /** Only on the root: every name bound by a `let` or `rec { }` (a variable not in it can't be a let constant). */
-  boundNames: Set<string> | null = null;
-
-  constructor(
-    readonly type: string,
-    public startIndex: number,
-    public endIndex: number,
-  ) {}
-
-  get namedChildCount(): number {
-    return this.namedChildren.length;
-  }
-
-  childForFieldName(name: string): LiteNode | null {
-    return this.fields?.[name] ?? null;
-  }
-
-  /** Adds a named child, optionally under a field name. */
-  add(child: LiteNode | null, field?: string): this {
-    if (!child) return this;
-    child.parent = this;
-    if (field) {
-      if (!this.fields) this.fields = {};
-      this.fields[field] = child;
-    }
-    // Operator tokens are reachable by field only, as tree-sitter's anonymous nodes are.
-    if (field !== 'operator') this.namedChildren.push(child);
-    return this;
-  }
-
-  descendantsOfType(types: string | string[]): LiteNode[] {
-    const list = typeof types === 'string' ? [types] : types;
-    if (this.index && list.every((t) => t === 'comment' || INDEXED.has(t))) {
-      const out: LiteNode[] = [];
-      for (const t of list) out.push(...(t === 'comment' ? this.comments ?? [] : this.index.get(t) ?? []));
-      // Document order: by start, outer node first.
-      return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-    }
-    const want = new Set(list);
-    const out: LiteNode[] = [];
-    const stack: LiteNode[] = [this];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n !== this && want.has(n.type)) out.push(n);
-      for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
-    }
-    if (want.has('comment') && this.comments) {
-      out.push(...this.comments);
-      out.sort((a, b) => a.startIndex - b.startIndex);
-    }
-    return out;
-  }
-}
-
-/** Node types the parser indexes as it builds them. */
-const INDEXED = new Set(['apply_expression', 'spath_expression']);
-
-// ---------------------------------------------------------------------------
-// Lexer
-
-type TokKind =
-  | 'id'
-  | 'int'
-  | 'float'
-  | 'path' // a path, or the start of one with `${` in it
-  | 'hpath'
-  | 'spath'
-  | 'uri'
-  | 'str' // `"`
-  | 'istr' // `''`
-  | 'dollar' // `${`
-  | 'op' // punctuation and operators
-  | 'kw'
-  | 'eof';
-
-interface Tok {
-  kind: TokKind;
-  text: string;
-  start: number;
-  end: number;
-}
-
-const KEYWORDS = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
-const OPS2 = new Set(['==', '!=', '<=', '>=', '&&', '||', '->', '//', '++']);
-/** [a-zA-Z0-9._-+] by char code. */
-const PATH_CHAR: boolean[] = [];
-for (const ch of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+') PATH_CHAR[ch.charCodeAt(0)] = true;
-/** [a-zA-Z0-9_'-] by char code. */
-const ID_CHAR: boolean[] = [];
-for (const ch of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-") ID_CHAR[ch.charCodeAt(0)] = true;
-const OPS1 = '{}[]();:.,=@?!+-*/<>';
-
-const RE_FLOAT = /(?:(?:[1-9][0-9]*\.[0-9]*)|(?:0?\.[0-9]+))(?:[Ee][+-]?[0-9]+)?/y;
-const RE_PATH = /[a-zA-Z0-9._\-+]*(?:\/[a-zA-Z0-9._\-+]+)+\/?/y;
-const RE_PATH_SEG_DOLLAR = /[a-zA-Z0-9._\-+]*\/\$\{/y;
-const RE_HPATH = /~(?:\/[a-zA-Z0-9._\-+]+)+\/?/y;
-const RE_HPATH_START_DOLLAR = /~\/\$\{/y;
-const RE_SPATH = /<[a-zA-Z0-9._\-+]+(?:\/[a-zA-Z0-9._\-+]+)*>/y;
-const RE_URI = /[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+/y;
-
-function matchAt(re: RegExp, text: string, pos: number): number {
-  re.lastIndex = pos;
-  const m = re.exec(text);
-  return m ? m[0].length : 0;
-}
-
-class Lexer {
-  pos = 0;
-  /** False while looking ahead: comments are recorded when really passed. */
-  recording = true;
-  readonly comments: LiteNode[] = [];
-  private seenComments = 0;
-  constructor(readonly text: string) {}
-
-  /** Skips whitespace and comments (recording each comment once). */
-  skip(): void {
-    const t = this.text;
-    for (;;) {
-      const c = t.charCodeAt(this.pos);
-      if (c === 32 || c === 10 || c === 9 || c === 13) {
-        this.pos++;
-      } else if (c === 35 /* # */) {
-        const s = this.pos;
-        let e = t.indexOf('\n', s);
-        if (e === -1) e = t.length;
-        if (t.charCodeAt(e - 1) === 13) e--;
-        this.comment(s, e);
-        this.pos = e;
-      } else if (c === 47 /* / */ && t.charCodeAt(this.pos + 1) === 42 /* * */) {
-        const s = this.pos;
-        const e = t.indexOf('*/', s + 2);
-        if (e === -1) throw new LiteParseError('unterminated comment', s);
-        this.comment(s, e + 2);
-        this.pos = e + 2;
-      } else return;
-    }
-  }
-
-  private comment(s: number, e: number): void {
-    // Lookahead re-lexes; record a comment only the first time it is passed.
-    if (this.recording && s >= this.seenComments) {
-      this.comments.push(new LiteNode('comment', s, e));
-      this.seenComments = e;
-    }
-  }
-
-  next(): Tok {
-    this.skip();
-    const t = this.text;
-    const s = this.pos;
-    if (s >= t.length) return { kind: 'eof', text: '', start: s, end: s };
-    const code = t.charCodeAt(s);
-    const c = t[s]!;
-    // Longest match among the token rules, first rule on ties (as flex does).
-    let kind: TokKind = 'op';
-    let len = 0;
-    const isLetter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-    const isDigit = code >= 48 && code <= 57;
-    if (isLetter || code === 95 /* _ */) {
-      let i = s + 1;
-      while (i < t.length && ID_CHAR[t.charCodeAt(i)]) i++;
-      len = i - s;
-      kind = 'id';
-    } else if (isDigit) {
-      let i = s + 1;
-      while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
-      len = i - s;
-      kind = 'int';
-    }
-    if ((isDigit && t.charCodeAt(s + len) === 46) || (code === 46 && t.charCodeAt(s + 1) >= 48 && t.charCodeAt(s + 1) <= 57)) {
-      const l = matchAt(RE_FLOAT, t, s);
-      if (l > len) {
-        len = l;
-        kind = 'float';
-      }
-    }
-    if (len === 0 || kind !== 'op') {
-      // A path needs a `/` after a run of path characters; a URI a `:` after its scheme.
-      let i = s + len;
-      while (i < t.length && PATH_CHAR[t.charCodeAt(i)]) i++;
-      const after = t.charCodeAt(i);
-      if (after === 47 /* / */ && (len > 0 || PATH_CHAR[code])) {
-        const l = Math.max(matchAt(RE_PATH_SEG_DOLLAR, t, s), matchAt(RE_PATH, t, s));
-        if (l > len) {
-          len = l;
-          kind = 'path';
-        }
-      } else if (after === 58 /* : */ && isLetter) {
-        const l = matchAt(RE_URI, t, s);
-        if (l > len) {
-          len = l;
-          kind = 'uri';
-        }
-      }
-    }
-    if (len === 0) {
-      switch (c) {
-        case '$':
-          if (t[s + 1] === '{') {
-            kind = 'dollar';
-            len = 2;
-          }
-          break;
-        case '"':
-          kind = 'str';
-          len = 1;
-          break;
-        case "'":
-          if (t[s + 1] === "'") {
-            kind = 'istr';
-            len = 2;
-          }
-          break;
-        case '~':
-          len = Math.max(matchAt(RE_HPATH_START_DOLLAR, t, s), matchAt(RE_HPATH, t, s));
-          kind = 'hpath';
-          break;
-        case '<':
-          len = matchAt(RE_SPATH, t, s);
-          kind = 'spath';
-          break;
-        case '/':
-          if (t[s + 1] !== '/') {
-            len = Math.max(matchAt(RE_PATH_SEG_DOLLAR, t, s), matchAt(RE_PATH, t, s));
-            kind = 'path';
-          }
-          break;
-      }
-      if (len === 0) {
-        kind = 'op';
-        if (t.startsWith('...', s)) len = 3;
-        else if (OPS2.has(t.slice(s, s + 2))) len = 2;
-        else if (OPS1.includes(c)) len = 1;
-        else throw new LiteParseError(`unexpected character '${c}'`, s);
-      }
-    }
-    let text = t.slice(s, s + len);
-    if (kind === 'id' && KEYWORDS.has(text)) kind = 'kw';
-    if ((kind === 'path' || kind === 'hpath') && text.endsWith('${')) {
-      // A path with interpolation: the token is only its first literal part.
-      len -= 2;
-      text = text.slice(0, -2);
-    }
-    this.pos = s + len;
-    return { kind, text, start: s, end: s + len };
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Parser
+import { ID_CHAR, Lexer, matchAt, type Tok, type TokKind } from './lexer.js';
+import { INDEXED, LiteNode, LiteParseError } from './node.js';
 
 /** Binary operators: precedence (higher binds tighter) and associativity, from parser.y. */
 const BINARY: Record<string, [number, 'left' | 'right' | 'none']> = {
@@ -422,7 +144,7 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > 400) throw new LiteParseError('nested too deeply', this.tok.start);
+    if (++this.depth > 400) throw new LiteParseError('nested too deeply', this.tok.start, false, this.tok.start, true);
   }
 
   /** expr_function */
@@ -1067,7 +789,7 @@ export function parseNixLite(text: string): LiteNode {
     return new Parser(text).parseFile();
   } catch (err) {
     // Out of stack on a pathological nesting: leave the file to tree-sitter.
-    if (err instanceof RangeError) throw new LiteParseError('nested too deeply', 0);
+    if (err instanceof RangeError) throw new LiteParseError('nested too deeply', 0, false, 0, true);
     throw err;
   }
 }

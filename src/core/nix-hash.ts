@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { UserError } from '../../core/errors.js';
-import { fromNixBase32, nixBase32Length, toNixBase32 } from './base32.js';
+import { UserError } from './errors.js';
+import { fromNixBase32, nixBase32Length, toNixBase32 } from './nix-base32.js';
 
 /** The hash algorithms Nix knows. md5 and sha1 parse, but never verify anything (see isStrongAlgorithm). */
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512';
