@@ -168,10 +168,13 @@ export async function planPins(opts: PinOptions): Promise<PinPlan> {
 
   const texts = new Map(model.files.map((f) => [f.absPath, { original: f.text }]));
   const files = planFileEdits(texts, run.edits, guardForFile(), { diffRoot: process.cwd() });
-  // A pin whose edits leave the text as it was is unchanged, not pinned.
+  // A pin whose edits leave the text as it was is unchanged, not pinned, and says why it stays.
   for (const o of run.outcomes) {
     const f = files.find((r) => r.file === o.pin.model.absPath);
-    if (o.action === 'pinned' && f && f.after === f.before && !f.error && o.pin.rev === o.rev) o.action = 'unchanged';
+    if (!(o.action === 'pinned' && f && f.after === f.before && !f.error && o.pin.rev === o.rev)) continue;
+    o.action = 'unchanged';
+    if (o.tag !== undefined) o.message = `already on the commit tag ${o.tag} names`;
+    else if (groups.some((g) => g.branch === o.branch && g.selection.rev === o.rev && g.selection.explanation === o.message)) o.message = 'already on the newest accepted commit';
   }
   return { update: opts.update === true, outcomes: run.outcomes, groups, tags, files, warnings: [...run.warnings] };
 }

@@ -50,11 +50,18 @@ function inGroup(o: PinOutcome, g: GroupOutcome): boolean {
   return o.tag === undefined && o.branch === g.branch && sameRepo(o.pin.github, g.repo);
 }
 
-/** The group's line: the commit its pins are on after the run, or that every pin stays. */
+/**
+ * The group's line: the commit its pins are on after the run; or, without --update,
+ * the accepted commit a pin moves to instead (a flake input following its kept lock
+ * node); or that every pin stays.
+ */
 export function groupHeadline(g: GroupOutcome, outcomes: PinOutcome[]): string {
   const name = `${g.repo.owner}/${g.repo.repo} ${g.branch}`;
   const { rev, explanation } = g.selection;
-  if (outcomes.some((o) => inGroup(o, g) && o.rev === rev)) return `${name}: ${rev} (${explanation})`;
+  const mine = outcomes.filter((o) => inGroup(o, g));
+  if (mine.some((o) => o.rev === rev)) return `${name}: ${rev} (${explanation})`;
+  const kept = [...new Set(mine.filter((o) => o.action === 'pinned').map((o) => o.rev))];
+  if (kept.length) return `${name}: ${kept.join(', ')}, the accepted commit already locked, kept without --update; the newest accepted commit is ${rev} (${explanation})`;
   return `${name}: no pin moves; the newest accepted commit is ${rev} (${explanation})`;
 }
 

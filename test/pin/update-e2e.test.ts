@@ -191,6 +191,23 @@ test('without --update a lock on an accepted commit stays, and the headline says
   expect(nix.status).toBe(0);
 });
 
+test('without --update, a flake.nix input on another commit follows its kept lock node: the headline names that commit, as the diff and the JSON do', async () => {
+  const flake = FLAKE_NIX.replace('nixos-25.11";', `${c.unsigned}"; # branch: nixos-25.11`);
+  const cfg = dir({ 'flake.nix': flake, 'flake.lock': lockOn(c.old, { owner: 'NixOS', ref: 'nixos-25.11', repo: 'nixpkgs', type: 'github' }) });
+  const r = await pin(cfg, ['--policy', policyFile]);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const headline = r.stdout.split('\n')[0]!;
+  expect(headline).toBe(
+    `NixOS/nixpkgs nixos-25.11: ${c.old}, the accepted commit already locked, kept without --update; the newest accepted commit is ${c.good} (2 commits behind nixos-25.11: the 2 newer commits are ${PLATFORM})`,
+  );
+  expect(r.stdout).toContain(`flake-input nixpkgs -> ${c.old} (follows its flake.lock node, which is on verified commit ${c.old.slice(0, 12)})`);
+  const added = r.stdout.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'));
+  expect(new Set(added.flatMap((l) => l.match(HEX40) ?? []))).toEqual(new Set([c.old]));
+  const json = JSON.parse((await pin(cfg, ['--policy', policyFile, '--format', 'json'])).stdout);
+  expect(json.pins.filter((p: { action: string }) => p.action === 'pinned').map((p: { newRev: string }) => p.newRev)).toEqual([c.old]);
+});
+
 test('--update moves a pin that already verifies; without it the pin stays', async () => {
   const old = nixHashPath(treeDir(c.old));
   const nix = `{ pkgs }:\npkgs.fetchFromGitHub {\n  owner = "NixOS";\n  repo = "nixpkgs";\n  rev = "${c.old}"; # branch: nixos-25.11\n  hash = "${old}";\n}\n`;
@@ -251,6 +268,7 @@ test('attribute-form flake inputs: `ref` becomes `rev` with a # branch: comment;
   const again = await pin(cfg, ['--policy', policyFile, '--update', '--write', '--all']);
   expect(again.status).toBe(0);
   expect(again.stdout).toContain('nothing to change');
+  expect(again.stdout).toContain(`flake-input nixpkgs unchanged at ${c.good} (already on the newest accepted commit)`);
 });
 
 describe('tag pins (fetchFromGitHub { tag = …; })', () => {
@@ -282,6 +300,7 @@ describe('tag pins (fetchFromGitHub { tag = …; })', () => {
     const again = await pin(cfg, ['--policy', policyFile, '--all', '--write']);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('nothing to change');
+    expect(again.stdout).toContain(`fetchFromGitHub NixOS/nixpkgs unchanged at ${c.good} (already on the commit tag v1.0 names)`);
   });
 
   test('a tag that moved is reported and left alone', async () => {
