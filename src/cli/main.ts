@@ -10,6 +10,18 @@ import { setOutputMode, type OutputMode } from './output.js';
  * Each command lives in its own file under src/cli/ and registers itself via commands.ts.
  */
 export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = createProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    return reportError(err);
+  }
+  return exitCode;
+}
+
+/** The root command with every command registered (main, and tests that read the command tree). */
+export function createProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('nixharden')
     .description('Harden Nix configurations against supply-chain attacks')
     .version(VERSION)
@@ -27,14 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     // Defaults are written into each description by hand, where they read as sentences;
     // commander's own "(default …)" would repeat them, or show internals like `[]`.
     .configureHelp({ optionDescription: describeWithChoices, argumentDescription: describeWithChoices, showGlobalOptions: true });
-  let exitCode: number = ExitCode.Ok;
-  for (const register of commands) register(program, (code) => (exitCode = code));
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    return reportError(err);
-  }
-  return exitCode;
+  for (const register of commands) register(program, setExitCode);
+  return program;
 }
 
 function describeWithChoices(o: { description: string; argChoices?: readonly string[] }): string {
