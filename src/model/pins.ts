@@ -16,11 +16,20 @@ export const TAG_COMMENT = /#\s*tag:\s*([A-Za-z0-9._/+-]+)/;
 
 export function listPins(model: ConfigModel): Pin[] {
   const pins = model.files.flatMap(pinsOfFile);
-  // A lock node pinned to a rev keeps its branch only in the flake.nix comment: borrow it.
   for (const p of pins) {
-    if (p.kind !== 'flake-lock' || p.ref) continue;
-    const ref = partnerOf(p, pins)?.ref;
-    if (ref) p.ref = ref;
+    if (p.kind === 'flake-lock' && !p.ref) {
+      // A lock node pinned to a rev keeps its branch only in the flake.nix comment: borrow it.
+      const ref = partnerOf(p, pins)?.ref;
+      if (ref) p.ref = ref;
+    } else if (p.kind === 'flake-input' && p.state === 'mutable') {
+      // An input that follows a branch is still pinned when flake.lock beside it has its narHash.
+      const lock = partnerOf(p, pins);
+      if (lock && lock.state === 'immutable' && lock.hash) {
+        p.mutable = false;
+        p.state = 'locked';
+        p.lockedBy = lock.file;
+      }
+    }
   }
   return pins;
 }
@@ -57,6 +66,7 @@ export function pinsOfFile(f: FileModel): Pin[] {
       line: lookup.span.startLine,
       ref: lookup.name,
       mutable: true,
+      state: 'mutable',
       span: lookup.span,
       label: `<${lookup.name}>`,
       origin: { type: 'channel', lookup },
@@ -114,6 +124,7 @@ function flakeInputPin(f: FileModel, input: FileModel['flakeInputs'] & object ex
     ...(hash ? { hash } : {}),
     // `follows` points at another input: it pins nothing of its own.
     mutable: input.follows === undefined && !rev && !hash,
+    state: input.follows === undefined && !rev && !hash ? 'mutable' : 'immutable',
     ...(source ? { source } : {}),
     span: input.url?.span ?? input.span,
     label: `flake input ${input.name}`,
@@ -148,6 +159,7 @@ function lockNodePin(f: FileModel, node: LockNode): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
+    state: !(rev && FULL_COMMIT_ID.test(rev)) && !hash ? 'mutable' : 'immutable',
     ...(lastModified !== undefined ? { lastModified } : {}),
     ...(source ? { source } : {}),
     span: node.originalSpans.get('ref') ?? node.originalSpans.get('url') ?? node.span,
@@ -169,6 +181,8 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
   const tag = a('tag') ?? (call.fetcher === 'fetchFromGitHub' && rev && revLine ? tagComment(f, revLine) : undefined);
   const ref = (revArg && !FULL_COMMIT_ID.test(revArg) ? revArg : undefined) ?? a('ref') ?? tag ?? parsed?.ref ?? (revLine ? branchComment(f, revLine) : undefined);
   const urlValue = call.args.get('url');
+  // `fetchTarball args` with args from a function parameter: nothing to read, so nothing to judge.
+  const readable = !!(url || github || rev || hash || ref || call.args.has('urls'));
   return {
     kind: call.fetcher as PinKind,
     name: github ? `${github.owner}/${github.repo}` : call.callee,
@@ -182,6 +196,7 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !rev && !hash,
+    state: !readable ? 'unknown' : !rev && !hash ? 'mutable' : 'immutable',
     ...(parsed ? { source: parsed } : {}),
     span: urlValue?.kind === 'string' ? urlValue.span : call.span,
     label: call.callee,
@@ -216,6 +231,7 @@ function sourcesPin(f: FileModel, entry: SourcesEntry): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
+    state: !(rev && FULL_COMMIT_ID.test(rev)) && !hash ? 'mutable' : 'immutable',
     source: sourcesRef(entry),
     span: entry.fieldSpans.get('branch') ?? entry.span,
     label: `${entry.tool} entry ${entry.name}`,
@@ -265,6 +281,8 @@ export function pinToJson(p: Pin, now: Date = new Date()): Record<string, unknow
     rev: p.rev ?? null,
     hash: p.hash ?? null,
     mutable: p.mutable,
+    state: p.state,
+    lockedBy: p.lockedBy ?? null,
     lastModified: p.lastModified ?? null,
     age: p.lastModified !== undefined ? formatAge(p.lastModified, now) : null,
   };
