@@ -38,6 +38,8 @@ export interface RepositoryPolicy {
   trustRoot?: string;
   platform: PlatformMode;
   crypto: CryptoOptions;
+  /** `pin` also judges the annotated tag object of a tag pin by `rules` (`require-signed-tag`). */
+  requireSignedTag?: boolean;
   rules: PolicyRule[];
   line?: number;
 }
@@ -166,6 +168,7 @@ interface RawPolicy {
     'allow-weak-hash'?: boolean;
     'require-user-presence'?: boolean;
     'require-user-verification'?: boolean;
+    'require-signed-tag'?: boolean;
     rules: RawRule[];
   }[];
 }
@@ -214,6 +217,7 @@ async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Pro
         requireUserPresence: r['require-user-presence'] ?? false,
         requireUserVerification: r['require-user-verification'] ?? false,
       },
+      requireSignedTag: r['require-signed-tag'] ?? false,
       rules,
       line: locate(['repositories', i]),
     };
