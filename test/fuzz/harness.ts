@@ -119,7 +119,7 @@ export function fuzz<T, A>(t: FuzzTarget<T, A>): void {
     it(`${t.name}: ${t.shortCases ?? SHORT_CASES} cases`, async () => {
       const failure = await runChunk(t, chunkSeed(SHORT_SEED, t.name, 0), t.shortCases ?? SHORT_CASES);
       if (failure) throw new Error(`${t.name} fails (seed ${failure.chunkSeed}, path ${failure.path}):\n${failure.counterexample}\n${failure.error}`);
-    });
+    }, 300_000);
     return;
   }
   (selected(t.name) ? it : it.skip)(`${t.name}: campaign`, async () => {
