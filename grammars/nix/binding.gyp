@@ -2,14 +2,17 @@
   "targets": [
     {
       "target_name": "tree_sitter_nix_binding",
+      "variables": {
+        "grammar_src": "<!(node sources.cjs)"
+      },
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],
-      "include_dirs": ["../../node_modules/tree-sitter-nix/src"],
+      "include_dirs": ["<(grammar_src)"],
       "sources": [
         "binding.cc",
-        "../../node_modules/tree-sitter-nix/src/parser.c",
-        "../../node_modules/tree-sitter-nix/src/scanner.c"
+        "<(grammar_src)/parser.c",
+        "<(grammar_src)/scanner.c"
       ],
       "cflags_c": ["-std=c11", "-O2"],
       "cflags_cc": ["-O2"]

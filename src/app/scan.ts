@@ -3,11 +3,13 @@ import path from 'node:path';
 import { ExitCode, UserError } from '../core/errors.js';
 import { applyFixPlan, planFixes, type FixMode, type FixPlan } from '../fix/plan.js';
 import { loadConfig, type NixhardenConfig } from '../config/config.js';
+import { kindOfPath } from '../discover/kind.js';
 import { loadBranchList } from '../data/branch-store.js';
 import { loadConfigModel } from '../model/load/index.js';
 import { DEFAULT_OPTIONS, runRules, type Selection } from '../rules/engine.js';
 import { loadRules, type LoadedRule } from '../rules/registry.js';
 import { selectionFor, type ProfileName } from '../rules/profiles.js';
+import { reportOnly } from '../rules/report-only.js';
 import type { ScanResult } from '../rules/result.js';
 import type { RuleOptions, Severity } from '../rules/types.js';
 
@@ -105,6 +107,8 @@ export interface ScanRequest extends AnalyzeOptions {
   fix?: FixMode;
   /** `--diff`: plan the fixes (tier from `fix`, default safe) and write nothing. */
   diffOnly?: boolean;
+  /** `--context DIR`: model everything under DIR, report only findings in `paths` (rules/report-only.ts). */
+  context?: string;
 }
 
 export interface ScanOutcome {
@@ -118,7 +122,11 @@ export interface ScanOutcome {
 
 /** The scan use case: config + model + rules, then the fixes asked for, and the exit code. */
 export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
-  let result = await analyzePaths(req.paths, req);
+  // With a context the tree is scanned, plus named files it may not reach (ignored by .gitignore);
+  // names nixharden does not scan (Cargo.lock, nginx.conf) are left out.
+  const named = req.context === undefined ? undefined : req.paths.filter((p) => kindOfPath(p) !== undefined);
+  let result = await analyzePaths(named ? [req.context!, ...named] : req.paths, req);
+  if (named) result = reportOnly(result, named);
   let plan: FixPlan | undefined;
   if (req.diffOnly || req.fix) {
     plan = planFixes(result, req.fix ?? 'safe');

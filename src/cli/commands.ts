@@ -11,6 +11,8 @@ import { register as registerData } from './data.js';
 import { register as registerStagex } from './stagex.js';
 import { register as registerVerify } from './verify.js';
 import { register as registerSign } from './sign.js';
+import { register as registerMigrate } from './migrate.js';
+import { register as registerCompletion } from './completion.js';
 
 /** Each command file exports a `register(program, setExitCode)` (cli/types.ts); list it here. */
 export const commands: Register[] = [
@@ -26,4 +28,6 @@ export const commands: Register[] = [
   registerStagex,
   registerVerify,
   registerSign,
+  registerMigrate,
+  registerCompletion,
 ];

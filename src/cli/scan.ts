@@ -22,6 +22,7 @@ interface ScanFlags {
   fix?: string | true;
   diff?: boolean;
   maxFileSize?: number;
+  context?: string;
 }
 
 /**
@@ -58,6 +59,7 @@ export const register: Register = (program, setExitCode) => {
     .option('--no-config', 'ignore any .nixharden.toml')
     .option('-j, --jobs <n>', 'worker threads for parsing (default CPU count)', positiveInt)
     .option('--max-file-size <bytes>', 'skip (and report) files larger than this; K, M, G suffixes (default 8M)', parseSize)
+    .option('--context <dir>', 'read every file under DIR for context but report only findings in the named files, ignoring names nixharden does not scan (the pre-commit hook)')
     .action(async (args: string[], flags: ScanFlags) => {
       const { mode: fixMode, paths } = fixRequest(flags.fix, args);
       // The argument is optional only so that `--fix DIR` can supply it; some path is still required.
@@ -80,6 +82,7 @@ export const register: Register = (program, setExitCode) => {
         toolVersion: VERSION,
         ...(fixMode ? { fix: fixMode } : {}),
         diffOnly: flags.diff === true,
+        ...(flags.context !== undefined ? { context: flags.context } : {}),
       });
       // Expired ignores, skipped files and rule errors are warnings on stderr in every format.
       for (const n of result.notes) warn(`warning: ${n.where ? `${n.where}: ` : ''}${n.message}`);

@@ -1,19 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import { UserError } from '../core/errors.js';
 import type { RulePolicy } from '../rules/engine.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
-import type { IgnoreEntry } from '../rules/suppress.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
-import { tomlLocator } from '../syntax/toml-locate.js';
-
-/** Where a key sits: its table path, the index of an `[[array]]` table, and the key. */
-interface TomlPlace {
-  table: string[];
-  index?: number;
-  key?: string;
-}
+import { tomlLocator, type Locator } from '../syntax/toml-locate.js';
+import { configSchema } from './config-schema.js';
 
 export const CONFIG_FILE_NAME = '.nixharden.toml';
 
@@ -40,136 +34,151 @@ export interface NixhardenConfig {
 
 export const EMPTY_CONFIG: NixhardenConfig = { policy: { disable: [], severity: {}, ignore: [] }, options: {} };
 
-type Table = Record<string, unknown>;
+type Pointer = (string | number)[];
+
+/** The decoded file once the schema accepts it (dates already "YYYY-MM-DD"). */
+interface RawConfig {
+  rules?: { disable?: string[]; severity?: Record<string, Severity> };
+  ignore?: { rule: string; path?: string; reason?: string; until?: string }[];
+  options?: NixhardenConfig['options'];
+  scan?: { minSeverity?: Severity; profile?: ProfileName };
+}
 
 /**
- * Parses and validates a config file. Unknown keys, wrong types and unknown rule
- * ids are UserErrors naming the file and line: a typo must not silently disable a check.
+ * Parses and validates a config file against configSchema (config-schema.ts). Unknown
+ * keys, wrong types and unknown rule ids are UserErrors naming the file and line:
+ * a typo must not silently disable a check.
  */
 export function parseConfig(text: string, file: string, knownRules: readonly { id: string; slug: string }[]): NixhardenConfig {
-  let doc: Table;
+  let doc: unknown;
   try {
-    doc = parse(text) as Table;
+    doc = datesAsStrings(parse(text));
   } catch (err) {
     if (err instanceof TomlError) throw new UserError(`invalid TOML: ${err.message.split('\n')[0]}`, undefined, file, err.line);
     throw err;
   }
   const locate = tomlLocator(text);
-  const lineOf = (p: TomlPlace): number => locate([...p.table, ...(p.index !== undefined ? [p.index] : []), ...(p.key ? [p.key] : [])]) ?? 1;
-  const fail = (msg: string, place: TomlPlace): never => {
-    throw new UserError(msg, undefined, file, lineOf(place));
+  const fail = (msg: string, pointer: Pointer): never => {
+    throw new UserError(msg, undefined, file, locate(pointer) ?? 1);
   };
-  const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-  const only = (t: Table, allowed: string[], table: string[], index?: number): void => {
-    for (const k of Object.keys(t)) {
-      if (!allowed.includes(k))
-        fail(`unknown key "${[...table, k].join('.')}" (expected ${allowed.map((a) => `"${a}"`).join(', ')})`, { table, index, key: k });
-    }
-  };
-  const stringList = (v: unknown, table: string[], key: string, index?: number): string[] => {
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(`"${key}" must be a list of strings`, { table, key, index });
-    return v as string[];
-  };
-  const ruleKey = (r: unknown, place: TomlPlace): string => {
-    const known = typeof r === 'string' && knownRules.some((k) => k.id.toLowerCase() === r.toLowerCase() || k.slug === r.toLowerCase());
-    if (!known) fail(`unknown rule "${String(r)}"`, place);
-    return (r as string).toLowerCase().startsWith('nh') ? (r as string).toUpperCase() : (r as string);
-  };
-  const severity = (v: unknown, place: TomlPlace): Severity => {
-    if (typeof v !== 'string' || !SEVERITIES.includes(v as Severity)) fail(`severity must be one of ${SEVERITIES.join(', ')}`, place);
-    return v as Severity;
+  const problem = firstSchemaProblem(doc, locate);
+  if (problem) fail(problem.message, problem.pointer);
+  const raw = doc as RawConfig;
+
+  const ruleKey = (r: string, pointer: Pointer): string => {
+    if (!knownRules.some((k) => k.id.toLowerCase() === r.toLowerCase() || k.slug === r.toLowerCase())) fail(`unknown rule "${r}"`, pointer);
+    return r.toLowerCase().startsWith('nh') ? r.toUpperCase() : r;
   };
 
-  only(doc, ['rules', 'ignore', 'options', 'scan'], []);
-  const config: NixhardenConfig = { file, policy: { disable: [], severity: {}, ignore: [] }, options: {} };
-
-  if (doc.rules !== undefined) {
-    if (!isTable(doc.rules)) fail('"rules" must be a table', { table: [], key: 'rules' });
-    const rules = doc.rules as Table;
-    only(rules, ['disable', 'severity'], ['rules']);
-    if (rules.disable !== undefined) {
-      config.policy.disable = stringList(rules.disable, ['rules'], 'disable').map((r) => ruleKey(r, { table: ['rules'], key: 'disable' }));
-    }
-    if (rules.severity !== undefined) {
-      if (!isTable(rules.severity)) fail('"rules.severity" must be a table of rule = "severity"', { table: ['rules'], key: 'severity' });
-      for (const [k, v] of Object.entries(rules.severity as Table)) {
-        const place = { table: ['rules', 'severity'], key: k };
-        config.policy.severity[ruleKey(k, place)] = severity(v, place);
-      }
-    }
-  }
-
-  if (doc.ignore !== undefined) {
-    if (!Array.isArray(doc.ignore)) fail('"ignore" must be an array of tables ([[ignore]])', { table: [], key: 'ignore' });
-    (doc.ignore as unknown[]).forEach((raw, index) => {
-      const table = ['ignore'];
-      if (!isTable(raw)) fail('each [[ignore]] entry must be a table', { table, index });
-      const e = raw as Table;
-      only(e, ['rule', 'path', 'reason', 'until'], table, index);
-      if (e.rule === undefined) fail('[[ignore]] entry needs "rule"', { table, index });
-      const entry: IgnoreEntry = {
-        rule: ruleKey(e.rule, { table, index, key: 'rule' }),
-        baseDir: path.dirname(path.resolve(file)),
-        where: `${file}:${lineOf({ table, index })}`,
-      };
-      for (const k of ['path', 'reason'] as const) {
-        if (e[k] === undefined) continue;
-        if (typeof e[k] !== 'string' || e[k] === '') fail(`"${k}" must be a non-empty string`, { table, index, key: k });
-        entry[k] = e[k] as string;
-      }
-      if (e.until !== undefined) entry.until = untilDate(e.until, () => fail('"until" must be a date (YYYY-MM-DD)', { table, index, key: 'until' }));
-      config.policy.ignore.push(entry);
+  const config: NixhardenConfig = { file, policy: { disable: [], severity: {}, ignore: [] }, options: { ...raw.options } };
+  config.policy.disable = (raw.rules?.disable ?? []).map((r, i) => ruleKey(r, ['rules', 'disable', i]));
+  for (const [k, v] of Object.entries(raw.rules?.severity ?? {})) config.policy.severity[ruleKey(k, ['rules', 'severity', k])] = v;
+  (raw.ignore ?? []).forEach((e, index) => {
+    const { rule, ...rest } = e;
+    config.policy.ignore.push({
+      rule: ruleKey(rule, ['ignore', index, 'rule']),
+      ...rest,
+      baseDir: path.dirname(path.resolve(file)),
+      where: `${file}:${locate(['ignore', index]) ?? 1}`,
     });
-  }
-
-  if (doc.options !== undefined) {
-    if (!isTable(doc.options)) fail('"options" must be a table', { table: [], key: 'options' });
-    const o = doc.options as Table;
-    only(o, ['officialSubstituters', 'officialKeys', 'staleDays', 'supportedReleases', 'supportedReleasesAsOf'], ['options']);
-    if (o.officialSubstituters !== undefined) config.options.officialSubstituters = stringList(o.officialSubstituters, ['options'], 'officialSubstituters');
-    if (o.officialKeys !== undefined) config.options.officialKeys = stringList(o.officialKeys, ['options'], 'officialKeys');
-    if (o.staleDays !== undefined) {
-      if (typeof o.staleDays !== 'number' || !Number.isInteger(o.staleDays) || o.staleDays < 1)
-        fail('"staleDays" must be a positive integer', { table: ['options'], key: 'staleDays' });
-      config.options.staleDays = o.staleDays as number;
-    }
-    if (o.supportedReleases !== undefined) {
-      const place = { table: ['options'], key: 'supportedReleases' };
-      const list = stringList(o.supportedReleases, ['options'], 'supportedReleases');
-      // An empty list would make every release branch "unsupported"; a typo like "2605" would silently match nothing.
-      if (list.length === 0) fail('"supportedReleases" must name at least one release', place);
-      const bad = list.find((r) => !/^\d{2}\.\d{2}$/.test(r));
-      if (bad !== undefined) fail(`"supportedReleases" entries must be nixpkgs releases like "26.05" (got "${bad}")`, place);
-      config.options.supportedReleases = list;
-    }
-    if (o.supportedReleasesAsOf !== undefined) {
-      const place = { table: ['options'], key: 'supportedReleasesAsOf' };
-      if (o.supportedReleases === undefined) fail('"supportedReleasesAsOf" dates a "supportedReleases" list; set that too', place);
-      config.options.supportedReleasesAsOf = untilDate(o.supportedReleasesAsOf, () => fail('"supportedReleasesAsOf" must be a date (YYYY-MM-DD)', place));
-    }
-  }
-
-  if (doc.scan !== undefined) {
-    if (!isTable(doc.scan)) fail('"scan" must be a table', { table: [], key: 'scan' });
-    const s = doc.scan as Table;
-    only(s, ['minSeverity', 'profile'], ['scan']);
-    if (s.minSeverity !== undefined) config.minSeverity = severity(s.minSeverity, { table: ['scan'], key: 'minSeverity' });
-    if (s.profile !== undefined) {
-      if (typeof s.profile !== 'string' || !PROFILE_NAMES.includes(s.profile as ProfileName))
-        fail(`"profile" must be one of ${PROFILE_NAMES.join(', ')}`, { table: ['scan'], key: 'profile' });
-      config.profile = s.profile as ProfileName;
-    }
-  }
+  });
+  if (raw.scan?.minSeverity) config.minSeverity = raw.scan.minSeverity;
+  if (raw.scan?.profile) config.profile = raw.scan.profile;
   return config;
 }
 
-/** Accepts a TOML local date (`until = 2026-12-31`) or a "YYYY-MM-DD" string; also used for supportedReleasesAsOf. */
-function untilDate(v: unknown, bad: () => never): string {
-  let s: string | undefined;
-  if (v instanceof TomlDate) s = v.isDate() ? v.toISOString().slice(0, 10) : undefined;
-  else if (typeof v === 'string') s = v;
-  if (!s || !/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`))) return bad();
-  return s;
+/**
+ * TOML dates become "YYYY-MM-DD" strings, as the schema (and taplo) read them; a
+ * date-time or a time becomes longer text, which the schema's date pattern rejects.
+ */
+function datesAsStrings(v: unknown): unknown {
+  if (v instanceof TomlDate) return v.isDate() ? v.toISOString().slice(0, 10) : v.toISOString();
+  if (Array.isArray(v)) return v.map(datesAsStrings);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, datesAsStrings(x)]));
+  return v;
+}
+
+// ---------------------------------------------------------------- schema errors
+
+let validate: ValidateFunction | undefined;
+
+const severityMessage = (): string => `severity must be one of ${SEVERITIES.join(', ')}`;
+const listMessage = (key: string): string => `"${key}" must be a list of strings`;
+const dateMessage = (key: string): string => `"${key}" must be a date (YYYY-MM-DD)`;
+
+/**
+ * The message for each place in the schema, keyed by its path with `*` for an array
+ * index or a rule name, then `:keyword` where one place can fail in several ways.
+ */
+const MESSAGES: Record<string, (key: string, value: unknown) => string> = {
+  rules: () => '"rules" must be a table',
+  'rules.disable': listMessage,
+  'rules.severity': () => '"rules.severity" must be a table of rule = "severity"',
+  'rules.severity.*': severityMessage,
+  ignore: () => '"ignore" must be an array of tables ([[ignore]])',
+  'ignore.*': () => 'each [[ignore]] entry must be a table',
+  'ignore.*:required': (key) => `[[ignore]] entry needs "${key}"`,
+  'ignore.*.rule': (_, v) => `unknown rule "${String(v)}"`,
+  'ignore.*.path': (key) => `"${key}" must be a non-empty string`,
+  'ignore.*.reason': (key) => `"${key}" must be a non-empty string`,
+  'ignore.*.until': dateMessage,
+  options: () => '"options" must be a table',
+  'options.supportedReleasesAsOf:dependencies': () => '"supportedReleasesAsOf" dates a "supportedReleases" list; set that too',
+  'options.officialSubstituters': listMessage,
+  'options.officialKeys': listMessage,
+  'options.staleDays': (key) => `"${key}" must be a positive integer`,
+  'options.supportedReleases': listMessage,
+  'options.supportedReleases:minItems': (key) => `"${key}" must name at least one release`,
+  'options.supportedReleases.*:pattern': (_, v) => `"supportedReleases" entries must be nixpkgs releases like "26.05" (got "${String(v)}")`,
+  'options.supportedReleasesAsOf': dateMessage,
+  scan: () => '"scan" must be a table',
+  'scan.minSeverity': severityMessage,
+  'scan.profile': (key) => `"${key}" must be one of ${PROFILE_NAMES.join(', ')}`,
+};
+
+/** The schema violation nearest the top of the file (message and place); undefined when the file is valid. */
+function firstSchemaProblem(doc: unknown, locate: Locator): { message: string; pointer: Pointer } | undefined {
+  validate ??= new Ajv({ allErrors: true, strict: true, verbose: true }).compile(configSchema);
+  const problems = validate(doc) ? [] : (validate.errors ?? []).map(describeProblem);
+  // The pattern only shapes YYYY-MM-DD; the day must also exist (no 2026-02-30).
+  for (const pointer of datePointers(doc)) problems.push({ message: dateMessage(String(pointer.at(-1))), pointer });
+  const line = (p: { pointer: Pointer }): number => locate(p.pointer) ?? 1;
+  return problems.sort((a, b) => line(a) - line(b))[0];
+}
+
+/** Dates that match the schema's pattern but name no calendar day. */
+function datePointers(doc: unknown): Pointer[] {
+  const d = doc as RawConfig;
+  const candidates: [Pointer, unknown][] = [
+    ...(Array.isArray(d?.ignore) ? d.ignore.map((e, i): [Pointer, unknown] => [['ignore', i, 'until'], (e as { until?: unknown } | null)?.until]) : []),
+    [['options', 'supportedReleasesAsOf'], (d?.options as { supportedReleasesAsOf?: unknown } | undefined)?.supportedReleasesAsOf],
+  ];
+  const notADay = (v: unknown): boolean =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v;
+  return candidates.filter(([, v]) => notADay(v)).map(([p]) => p);
+}
+
+function describeProblem(e: ErrorObject): { message: string; pointer: Pointer } {
+  const pointer: Pointer = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const p = e.params as Record<string, unknown>;
+  // Point at the offending key itself, not the table holding it.
+  if (e.keyword === 'additionalProperties') pointer.push(String(p.additionalProperty));
+  if (e.keyword === 'dependencies') pointer.push(String(p.property));
+  const names = pointer.filter((s): s is string => typeof s === 'string');
+  if (e.keyword === 'additionalProperties') {
+    const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+    return { message: `unknown key "${names.join('.')}" (expected ${allowed.map((a) => `"${a}"`).join(', ')})`, pointer };
+  }
+  // Array indexes and rule names (the keys of [rules.severity]) are `*` in MESSAGES.
+  const schemaPath = pointer.map((s, i) => (typeof s === 'number' || (i === 2 && pointer[1] === 'severity') ? '*' : s)).join('.');
+  // A bad element of a value list (`disable = ["NH001", 2]`) is described by its list.
+  const message = MESSAGES[`${schemaPath}:${e.keyword}`] ?? MESSAGES[schemaPath] ?? MESSAGES[schemaPath.replace(/\.\*$/, '')];
+  const key = e.keyword === 'required' ? String(p.missingProperty) : (names.at(-1) ?? '');
+  return { message: message ? message(key, e.data) : `"${key}" ${e.message ?? 'is invalid'}`, pointer };
 }
 
 /**

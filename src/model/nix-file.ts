@@ -383,8 +383,7 @@ function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: S
 
   const last = fullPath[fullPath.length - 1];
   if (last === 'imports' || last === 'modules') {
-    const list = peelStructure(v);
-    if (list.type === 'list_expression') moduleList(ctx, list, last === 'imports' ? fullPath.slice(0, -1) : []);
+    for (const list of concatenatedLists(v)) moduleList(ctx, list, last === 'imports' ? fullPath.slice(0, -1) : []);
   }
   const stripped = stripUserPrefix(fullPath);
   if (stripped.length === 2 && stripped[0] === 'nix' && stripped[1] === 'extraOptions') {
@@ -437,6 +436,16 @@ function moduleList(ctx: Ctx, list: SNode, prefix: string[]): void {
   }
 }
 
+/** The list literals of `[ … ]` or `a ++ [ … ] ++ b` (modules lists are often built that way). */
+function concatenatedLists(n: SNode): SNode[] {
+  const e = peelStructure(n);
+  if (e.type === 'list_expression') return [e];
+  if (e.type !== 'binary_expression' || e.childForFieldName('operator')?.type !== '++') return [];
+  const l = e.childForFieldName('left');
+  const r = e.childForFieldName('right');
+  return [...(l ? concatenatedLists(l) : []), ...(r ? concatenatedLists(r) : [])];
+}
+
 /** In `nixpkgs.lib.nixosSystem { modules = [ … ]; }` and the like, walk the modules. */
 function findModuleLists(ctx: Ctx, apply: SNode): void {
   for (const a of flattenApply(apply).args) {
@@ -451,8 +460,7 @@ function findModuleLists(ctx: Ctx, apply: SNode): void {
       if (!ap || !e) continue;
       const parts = attrpathParts(ctx, ap);
       if (parts.length === 1 && parts[0] === 'modules') {
-        const list = peelStructure(e);
-        if (list.type === 'list_expression') moduleList(ctx, list, []);
+        for (const list of concatenatedLists(e)) moduleList(ctx, list, []);
       } else if (parts[0] === 'flake') {
         // flake-parts' `mkFlake { … } { flake.nixosModules.x = …; }`
         bindingValue(ctx, parts, e, b, ap, []);

@@ -4,12 +4,12 @@ import type { Finding } from '../rules/types.js';
 import { countBySeverity, plural, safeMessage, SEVERITIES_DESC } from './common.js';
 
 /** Table cells: no pipes or newlines may leak out of a cell. */
-function cell(s: string): string {
+export function cell(s: string): string {
   return safeMessage(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 }
 
 /** A table cell in a code span: backslashes are literal there, pipes still end the cell. */
-function codeCell(s: string): string {
+export function codeCell(s: string): string {
   return `\`${safeMessage(s).replace(/\|/g, '\\|').replace(/`/g, "'")}\``;
 }
 

@@ -67,10 +67,18 @@ describe('model of a NixOS module (fixtures/model/basic/configuration.nix)', () 
 
 describe('robustness', () => {
   it('models pathologically nested files without running out of stack', () => {
-    const n = 3000;
+    const n = 2000;
     for (const text of ['{ a = '.repeat(n) + '1' + '; }'.repeat(n), '[ '.repeat(n) + '1' + ' ]'.repeat(n), '('.repeat(n) + '1' + ')'.repeat(n), '1' + ' + 1'.repeat(20000)]) {
       const m = modelText(`${text}\n`);
       expect(m.parseProblems).toEqual([]);
+    }
+  });
+
+  it('reports nesting past the checkable depth as too deep, not as a syntax error or a crash', () => {
+    const n = 3000;
+    for (const text of ['{ a = '.repeat(n) + '1' + '; }'.repeat(n), '[ '.repeat(n) + '1' + ' ]'.repeat(n), '('.repeat(n) + '1' + ')'.repeat(n)]) {
+      const m = modelText(`${text}\n`);
+      expect(m.parseProblems.map((p) => p.message)).toEqual([expect.stringMatching(/^nested 3000 levels deep: too deep to check/)]);
     }
   });
 

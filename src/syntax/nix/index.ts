@@ -62,6 +62,10 @@ export function parseNixForModel(text: string, opts: NixParseOptions = {}): NixM
       liteError = err;
     }
   }
+  // Decided by the text, not by whether this machine's stack overflowed, so the verdict is
+  // the same everywhere (the light parser's RangeError depends on the stack size).
+  const deep = opensMoreThan(text, TOO_DEEP) ? maxNesting(text) : undefined;
+  if (deep && deep.depth > TOO_DEEP) return { root: lite ?? parseNix(text).tree.rootNode, error: tooDeep(deep) };
   if (lite && !opts.verifySyntax) return { root: lite };
   const parsed = parseNix(text);
   if (parsed.error) {
@@ -72,16 +76,22 @@ export function parseNixForModel(text: string, opts: NixParseOptions = {}): NixM
     return { root: lite ?? parsed.tree.rootNode, error };
   }
   if (liteError?.definite) return { root: parsed.tree.rootNode, error: { message: liteError.message, startOffset: liteError.offset, endOffset: liteError.endOffset } };
-  if (liteError?.tooDeep) {
-    const deep = maxNesting(text);
-    if (deep.depth > TOO_DEEP) return { root: parsed.tree.rootNode, error: tooDeep(deep) };
-  }
   return { root: lite ?? parsed.tree.rootNode };
 }
 
 /** The first syntax problem of `text`, or undefined when it is valid Nix. In-process, no tools needed. */
 export function nixSyntaxError(text: string): NixSyntaxProblem | undefined {
   return parseNixForModel(text).error;
+}
+
+/** Cheap pre-check: a text with at most `limit` opening brackets can't nest deeper than that. */
+function opensMoreThan(text: string, limit: number): boolean {
+  let opens = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x28 || c === 0x5b || c === 0x7b) && ++opens > limit) return true; // ( [ {
+  }
+  return false;
 }
 
 function tooDeep(deep: { depth: number; offset: number }): NixSyntaxProblem {
