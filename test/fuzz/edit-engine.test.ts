@@ -76,7 +76,7 @@ export const editTarget: FuzzTarget<string, Verdicts> = {
   },
   check: checkFix,
   fromFixture: (b) => b.toString('utf8'),
-  shortCases: 100,
+  shortCases: 80,
 };
 
 describeWithNix('fuzz: the edit engine (--fix=unsafe, oracle: nix-instantiate --parse)', () => {

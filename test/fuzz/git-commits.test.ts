@@ -92,7 +92,7 @@ export const commitTarget: FuzzTarget<CommitCase, boolean | undefined> = {
   oracle: (cases) => cases.map((c, i) => (sampled(i, 10) ? gitVerifies(c) : undefined)),
   check: checkCommit,
   fromFixture: (b) => JSON.parse(b.toString('utf8')) as CommitCase,
-  shortCases: 100,
+  shortCases: 60,
 };
 
 describeWhen(hasTool('git') && hasTool('gpg') && hasTool('ssh-keygen'), 'git, gpg and ssh-keygen', 'fuzz: git commit objects (oracle: git verify-commit)', () => {

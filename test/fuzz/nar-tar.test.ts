@@ -82,7 +82,7 @@ export const narTarget: FuzzTarget<NarCase, Dumps | undefined> = {
   oracle: (cases) => Promise.all(cases.map((c, i) => (sampled(i, 10) ? dumps(c) : undefined))),
   check: checkNar,
   fromFixture: (b) => JSON.parse(b.toString('utf8')) as NarCase,
-  shortCases: 100,
+  shortCases: 60,
 };
 
 describeWhen(hasNix(), 'nix-store (apt-get install nix-bin)', 'fuzz: NAR and tar (oracle: nix-store --dump)', () => {

@@ -35,8 +35,8 @@ export function checkNixText(text: string, nix: NixVerdict): void {
 
 const fromFixture = (b: Buffer): string => b.toString('utf8');
 
-export const generatedTarget: FuzzTarget<string, NixVerdict> = { name: 'nix-generated', arbitrary: nixProgram(), oracle: nixParseVerdicts, check: checkNixText, fromFixture, shortCases: 200 };
-export const mutatedTarget: FuzzTarget<string, NixVerdict> = { name: 'nix-mutated', arbitrary: mutatedNix(), oracle: nixParseVerdicts, check: checkNixText, fromFixture, shortCases: 60 };
+export const generatedTarget: FuzzTarget<string, NixVerdict> = { name: 'nix-generated', arbitrary: nixProgram(), oracle: nixParseVerdicts, check: checkNixText, fromFixture, shortCases: 120 };
+export const mutatedTarget: FuzzTarget<string, NixVerdict> = { name: 'nix-mutated', arbitrary: mutatedNix(), oracle: nixParseVerdicts, check: checkNixText, fromFixture, shortCases: 40 };
 
 describeWithNix('fuzz: Nix syntax against nix-instantiate --parse', () => {
   fuzz(generatedTarget);

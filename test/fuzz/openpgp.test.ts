@@ -112,7 +112,7 @@ export const openpgpTarget: FuzzTarget<PgpCase, boolean | undefined> = {
   oracle: (cases) => cases.map((c, i) => (sampled(i, 8) ? gpgvGood(mutate(c)) : undefined)),
   check: checkPgp,
   fromFixture: (b) => JSON.parse(b.toString('utf8')) as PgpCase,
-  shortCases: 100,
+  shortCases: 60,
 };
 
 describeWhen(hasTool('gpg') && hasTool('gpgv'), 'gpg and gpgv (apt-get install gnupg gpgv)', 'fuzz: OpenPGP armour and signature packets (oracle: gpgv)', () => {

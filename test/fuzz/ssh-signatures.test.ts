@@ -60,7 +60,7 @@ export const sshTarget: FuzzTarget<SshCase, boolean | undefined> = {
   oracle: (cases) => cases.map((c, i) => (sampled(i, 8) ? sshKeygenGood(c) : undefined)),
   check: checkSsh,
   fromFixture: (b) => JSON.parse(b.toString('utf8')) as SshCase,
-  shortCases: 100,
+  shortCases: 60,
 };
 
 describeWhen(hasTool('ssh-keygen'), 'ssh-keygen (apt-get install openssh-client)', 'fuzz: SSH signatures (oracle: ssh-keygen -Y verify)', () => {
