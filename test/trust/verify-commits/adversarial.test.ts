@@ -82,7 +82,8 @@ beforeAll(async () => {
   const sshSig = sshSign(ssh, plain);
   add('ed25519 OpenPGP signature', gpgsig(aliceSig), 'good');
   add('RSA 2048 OpenPGP signature', gpgsig(bobSig), 'good');
-  add('RSA 2048 signature by gpg', gpgsig(gpgHome.detachSign(carol, plain)), 'good');
+  const carolSig = gpgHome.detachSign(carol, plain);
+  add('RSA 2048 signature by gpg', gpgsig(carolSig), 'good');
   add('SSH ed25519 signature', gpgsig(sshSig), 'good');
   add('SSH rsa-sha2-512 signature', gpgsig(craftSshSignature(sshRsa, plain)), 'good');
   add('unsigned commit', plain, 'unsigned');
@@ -110,10 +111,17 @@ beforeAll(async () => {
   add('OpenPGP: armour without its END line', gpgsig(aliceSig.replace('-----END PGP SIGNATURE-----', '')), 'malformed');
   add('OpenPGP: text after the armour', gpgsig(`${aliceSig}trailing text\n`), 'malformed');
   add('OpenPGP: two signature packets in one block', gpgsig(armorPgp(Buffer.concat([pgpBytes, dearmorPgpSignature(bobSig)]))), 'malformed');
+  // gpg's RSA signature: an old-format packet with a two-octet length, so the body starts at 3.
+  const carolBytes = dearmorPgpSignature(carolSig);
+  const firstUnhashedType = 3 + 6 + carolBytes.readUInt16BE(3 + 4) + 2 + 1;
+  add('OpenPGP: a critical subpacket in the unhashed area (gpg rejects it)', gpgsig(armorPgp(flipByte(carolBytes, firstUnhashedType, 0x80))), 'malformed');
   const sshBlob = dearmorSshSignature(sshSig);
   add('SSH: last byte of the signature flipped', gpgsig(armorSsh(flipByte(sshBlob, sshBlob.length - 1))), 'bad-signature');
   add('SSH: magic changed', gpgsig(armorSsh(flipByte(sshBlob, 0, 0x20))), 'malformed');
   add('SSH: version 2', gpgsig(armorSsh(flipByte(sshBlob, 9, 0x03))), 'malformed');
+  add('SSH: armour after a leading space', gpgsig(` ${sshSig}`), 'malformed');
+  add('SSH: base64 with stray bits in its last character', gpgsig(sshSig.replace(/([A-Za-z0-9+/])(=+\n)/, (_, c: string, pad: string) => `${String.fromCharCode(c.charCodeAt(0) ^ 1)}${pad}`)), 'malformed');
+  add('SSH: text after the END line (ignored, as ssh-keygen ignores it)', gpgsig(`${sshSig}trailing text\n`), 'good');
   add('SSH: trailing bytes after the blob', gpgsig(armorSsh(Buffer.concat([sshBlob, Buffer.from([0, 0, 0, 0])]))), 'malformed');
   add('SSH: hash algorithm sha256 → sha257 (signed field)', gpgsig(armorSsh(Buffer.from(sshBlob.toString('latin1').replace('sha512', 'sha513'), 'latin1'))), 'unsupported-format');
 
@@ -148,7 +156,9 @@ beforeAll(async () => {
   add('good signature under gpgsig-sha256 in a SHA-1 repository', gpgsig(aliceSig, plain, 'gpgsig-sha256'), 'unsigned');
   add('good SSH signature under gpgsig-sha256 in a SHA-1 repository', gpgsig(sshSig, plain, 'gpgsig-sha256'), 'unsigned');
   add('bad gpgsig next to a good gpgsig-sha256', gpgsig(aliceSig, gpgsig(sshSign(sshForeign, plain)), 'gpgsig-sha256'), 'unknown-key');
-  add('two gpgsig headers, both good (git joins them)', gpgsig(aliceSig, gpgsig(bobSig)), 'malformed');
+  add('two gpgsig headers, both good OpenPGP (git joins them, gpg refuses the pair)', gpgsig(aliceSig, gpgsig(bobSig)), 'malformed');
+  add('two gpgsig headers, a good SSH one first (git joins them, ssh-keygen reads the first)', gpgsig(sshSign(sshForeign, plain), gpgsig(sshSig)), 'good');
+  add('two gpgsig headers, a foreign SSH one first', gpgsig(sshSig, gpgsig(sshSign(sshForeign, plain))), 'unknown-key');
 
   // Commits git itself would not parse.
   add('no blank line after the headers', Buffer.from(`${gpgsig(aliceSig).toString('latin1').split('\n\n')[0]}\n`, 'latin1'), 'malformed-commit');

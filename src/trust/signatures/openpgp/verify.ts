@@ -90,6 +90,11 @@ async function verifyPacket(sig: openpgp.SignaturePacket, literal: object, keys:
     return fail('malformed', `signature type ${sig.signatureType} is not a document signature`);
   }
   if (!sig.created) return fail('malformed', 'signature has no creation time');
+  // gpg counts a critical subpacket it cannot handle as a bad signature in either area;
+  // openpgp.js ignores the unhashed area's, so a signature gpg (and git) rejects would
+  // verify here. No signer puts critical subpackets there: refuse them all (fuzzing found this).
+  const critical = sig.unhashedSubpackets.find((s) => s.critical);
+  if (critical) return fail('malformed', `critical subpacket of type ${critical.type} in the unhashed area (gpg rejects the signature)`);
 
   const signingKeyId = sig.issuerFingerprint ? hex(sig.issuerFingerprint) : sig.issuerKeyID.toHex().toUpperCase();
   base.signingKeyId = signingKeyId;
