@@ -10,7 +10,7 @@ import { findOpenPgpCerts } from '../keyset.js';
 import { dearmorPgpSignature } from './armor.js';
 import { PERMISSIVE_CONFIG } from './config.js';
 import { verifiesFast } from './fast-verify.js';
-import { readSignaturePacketsDirect } from './packets.js';
+import { readSignaturePacketsDirect, subpacketAreasFit } from './packets.js';
 import { cachedExpiry } from './cert-facts.js';
 import type { FailureReason, SignatureVerdict, VerifyOptions } from '../types.js';
 
@@ -55,6 +55,7 @@ export async function verifyOpenPgpSignatures(
   } catch (e) {
     return fail('malformed', `unreadable OpenPGP armour: ${oneLine(e)}`);
   }
+  if (!subpacketAreasFit(binary)) return fail('malformed', 'a signature subpacket runs past the end of its area');
   let packets: openpgp.SignaturePacket[];
   try {
     // The plain shape directly; anything unusual through openpgp.js's full reader.
