@@ -27,10 +27,10 @@ import {
 import { settingsFromAssignments, stripUserPrefix, type ExtraOptionsSource } from './settings.js';
 import type { Assignment, ChannelLookup, FetchCall, FetcherName, FileModel, FlakeInput, ImportRef, StaticValue, Wrapper } from './types.js';
 
-const FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree', 'fetchFromGitHub', 'fetchFromGitLab', 'fetchgit', 'fetchzip']);
+const FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree', 'fetchFromGitHub', 'fetchFromGitLab', 'fetchgit', 'fetchzip', 'getFlake']);
 /** Fetchers that are builtins in Nix's global scope, so a bare name means the builtin. */
 const GLOBAL_BUILTIN_FETCHERS = new Set<string>(['fetchTarball', 'fetchGit', 'fetchTree']);
-const BUILTIN_FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree']);
+const BUILTIN_FETCHERS = new Set<string>(['fetchTarball', 'fetchurl', 'fetchGit', 'fetchTree', 'getFlake']);
 
 interface Ctx extends NodeCtx {
   absPath: string;
@@ -340,7 +340,7 @@ function walkBindingSet(ctx: Ctx, bs: SNode, prefix: string[], wrappers: Wrapper
 
 /** One `path = value;`: recurse into attrset values, record everything else as a leaf. */
 function bindingValue(ctx: Ctx, fullPath: string[], valueNode: SNode, binding: SNode, keyNode: SNode, wrappers: Wrapper[]): void {
-  if (isExportedModule(fullPath)) {
+  if (isExportedModule(fullPath, valueNode)) {
     // A flake's `nixosModules.<name> = { … }` is a module of its own: its options are real settings.
     const e = peelValue(valueNode);
     if (e.type === 'path_expression' || e.type === 'hpath_expression') addImport(ctx, e);
@@ -398,9 +398,16 @@ const MODULE_SETS = new Set(['nixosModules', 'darwinModules', 'homeManagerModule
 /** The deprecated single-module outputs. */
 const SINGLE_MODULES = new Set(['nixosModule', 'darwinModule', 'homeManagerModule']);
 
-function isExportedModule(p: string[]): boolean {
+/** Module classes of the "dendritic" style: `flake.modules.nixos.<name>`, `modules.darwin.<name>`. */
+const MODULE_CLASSES = new Set(['nixos', 'darwin', 'homeManager', 'home-manager', 'home', 'generic']);
+
+function isExportedModule(p: string[], valueNode?: SNode): boolean {
   const n = p.length;
-  return (n >= 2 && MODULE_SETS.has(p[n - 2]!)) || (n >= 1 && SINGLE_MODULES.has(p[n - 1]!) && (n === 1 || p[n - 2] === 'outputs' || p[n - 2] === 'flake'));
+  if (n >= 2 && MODULE_SETS.has(p[n - 2]!)) return true;
+  if (n >= 1 && SINGLE_MODULES.has(p[n - 1]!) && (n === 1 || p[n - 2] === 'outputs' || p[n - 2] === 'flake')) return true;
+  if (n >= 3 && p[n - 3] === 'modules' && MODULE_CLASSES.has(p[n - 2]!)) return true;
+  // `<anything>.modules.<name> = { pkgs, ... }: { … }`: a function taking module arguments is a module.
+  return n >= 2 && p[n - 2] === 'modules' && valueNode !== undefined && unparen(valueNode).type === 'function_expression';
 }
 
 /** Peels what wraps a value without changing it: parens, `with`, `let`, `assert` (not functions). */

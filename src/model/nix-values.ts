@@ -82,8 +82,10 @@ export function asWrapper(ctx: NodeCtx, node: SNode): { wrapper: Wrapper; call: 
   if (!parts) return undefined;
   const name = parts[parts.length - 1]!;
   if (!(name in WRAPPER_ARITY)) return undefined;
-  // `mkForce`, `lib.mkForce`, `pkgs.lib.mkForce`, `nixpkgs.lib.mkForce`: the part before must be `lib`.
-  if (parts.length > 1 && parts[parts.length - 2] !== 'lib') return undefined;
+  // `mkForce`, `lib.mkForce`, `lib.modules.mkForce`, `pkgs.lib.mkForce`: the part before is `lib` (or `lib.modules`).
+  const owner = parts.slice(0, -1);
+  if (owner[owner.length - 1] === 'modules') owner.pop();
+  if (parts.length > 1 && owner[owner.length - 1] !== 'lib') return undefined;
   const wrapper = name as Wrapper;
   if (call.args.length !== WRAPPER_ARITY[wrapper]) return undefined;
   return { wrapper, call };

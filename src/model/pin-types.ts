@@ -20,6 +20,7 @@ export type PinKind =
   | 'fetchgit'
   | 'fetchzip'
   | 'fetchFromGitLab'
+  | 'getFlake'
   | 'niv'
   | 'npins'
   | 'channel';
@@ -50,8 +51,16 @@ export interface Pin {
   rev?: string;
   /** Content hash as written (any Nix form). */
   hash?: string;
-  /** True when nothing (neither a commit id nor a content hash) stops the content from changing. */
+  /** True when nothing (neither a commit id, a content hash nor a lock) stops the content from changing. */
   mutable: boolean;
+  /**
+   * `immutable`: a commit id or hash is written in place; `locked`: a flake input that follows a
+   * branch, pinned by the flake.lock beside it (`lockedBy`); `mutable`: nothing pins it;
+   * `unknown`: the fetcher's arguments cannot be read statically (can't tell).
+   */
+  state: 'immutable' | 'locked' | 'mutable' | 'unknown';
+  /** The flake.lock that pins a flake input, when one was scanned. */
+  lockedBy?: string;
   /** Commit time, seconds since the epoch (flake.lock `lastModified`). */
   lastModified?: number;
   /**

@@ -14,11 +14,20 @@ export const BRANCH_COMMENT = /#\s*branch:\s*([A-Za-z0-9._/-]+)/;
 
 export function listPins(model: ConfigModel): Pin[] {
   const pins = model.files.flatMap(pinsOfFile);
-  // A lock node pinned to a rev keeps its branch only in the flake.nix comment: borrow it.
   for (const p of pins) {
-    if (p.kind !== 'flake-lock' || p.ref) continue;
-    const ref = partnerOf(p, pins)?.ref;
-    if (ref) p.ref = ref;
+    if (p.kind === 'flake-lock' && !p.ref) {
+      // A lock node pinned to a rev keeps its branch only in the flake.nix comment: borrow it.
+      const ref = partnerOf(p, pins)?.ref;
+      if (ref) p.ref = ref;
+    } else if (p.kind === 'flake-input' && p.state === 'mutable') {
+      // An input that follows a branch is still pinned when flake.lock beside it has its narHash.
+      const lock = partnerOf(p, pins);
+      if (lock && lock.state === 'immutable' && lock.hash) {
+        p.mutable = false;
+        p.state = 'locked';
+        p.lockedBy = lock.file;
+      }
+    }
   }
   return pins;
 }
@@ -55,6 +64,7 @@ export function pinsOfFile(f: FileModel): Pin[] {
       line: lookup.span.startLine,
       ref: lookup.name,
       mutable: true,
+      state: 'mutable',
       span: lookup.span,
       label: `<${lookup.name}>`,
       origin: { type: 'channel', lookup },
@@ -102,6 +112,7 @@ function flakeInputPin(f: FileModel, input: FileModel['flakeInputs'] & object ex
     ...(hash ? { hash } : {}),
     // `follows` points at another input: it pins nothing of its own.
     mutable: input.follows === undefined && !rev && !hash,
+    state: input.follows === undefined && !rev && !hash ? 'mutable' : 'immutable',
     ...(source ? { source } : {}),
     span: input.url?.span ?? input.span,
     label: `flake input ${input.name}`,
@@ -136,6 +147,7 @@ function lockNodePin(f: FileModel, node: LockNode): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
+    state: !(rev && FULL_COMMIT_ID.test(rev)) && !hash ? 'mutable' : 'immutable',
     ...(lastModified !== undefined ? { lastModified } : {}),
     ...(source ? { source } : {}),
     span: node.originalSpans.get('ref') ?? node.originalSpans.get('url') ?? node.span,
@@ -156,6 +168,8 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
   const revLine = call.args.get('rev')?.span.endLine ?? call.args.get('url')?.span.endLine;
   const ref = (revArg && !FULL_COMMIT_ID.test(revArg) ? revArg : undefined) ?? a('ref') ?? a('tag') ?? parsed?.ref ?? (revLine ? branchComment(f, revLine) : undefined);
   const urlValue = call.args.get('url');
+  // `fetchTarball args` with args from a function parameter: nothing to read, so nothing to judge.
+  const readable = !!(url || github || rev || hash || ref || call.args.has('urls'));
   return {
     kind: call.fetcher as PinKind,
     name: github ? `${github.owner}/${github.repo}` : call.callee,
@@ -168,6 +182,7 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !rev && !hash,
+    state: !readable ? 'unknown' : !rev && !hash ? 'mutable' : 'immutable',
     ...(parsed ? { source: parsed } : {}),
     span: urlValue?.kind === 'string' ? urlValue.span : call.span,
     label: call.callee,
@@ -202,6 +217,7 @@ function sourcesPin(f: FileModel, entry: SourcesEntry): Pin {
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !(rev && FULL_COMMIT_ID.test(rev)) && !hash,
+    state: !(rev && FULL_COMMIT_ID.test(rev)) && !hash ? 'mutable' : 'immutable',
     source: sourcesRef(entry),
     span: entry.fieldSpans.get('branch') ?? entry.span,
     label: `${entry.tool} entry ${entry.name}`,
@@ -251,6 +267,8 @@ export function pinToJson(p: Pin, now: Date = new Date()): Record<string, unknow
     rev: p.rev ?? null,
     hash: p.hash ?? null,
     mutable: p.mutable,
+    state: p.state,
+    lockedBy: p.lockedBy ?? null,
     lastModified: p.lastModified ?? null,
     age: p.lastModified !== undefined ? formatAge(p.lastModified, now) : null,
   };

@@ -6,7 +6,7 @@
  * than guess.
  */
 import { LineIndex, type Span } from '../core/span.js';
-import { canonicalKey } from './setting-names.js';
+import { canonicalKey, nixBool } from './setting-names.js';
 import type { Assignment, FileModel, SettingOrigin, StaticValue, Wrapper } from './types.js';
 
 /** A word of a setting's value (one substituter, one key, one user) and where it is written. */
@@ -92,11 +92,13 @@ export function valueWords(file: FileModel, value: StaticValue): { words: Word[]
   return { words, unknown };
 }
 
-/** true/false when the value is statically a boolean (Nix bool or nix.conf word), else undefined. */
+/**
+ * true/false when the value is statically a boolean as Nix reads it (a Nix bool, or a word:
+ * `true`/`yes`/`1`, `false`/`no`/`0`; `sandbox` takes only `true`/`false`), else undefined.
+ */
 export function boolOf(view: SettingView): boolean | undefined {
   if (view.unknown || view.words.length !== 1) return undefined;
-  const w = view.words[0]!.text;
-  return w === 'true' ? true : w === 'false' ? false : undefined;
+  return nixBool(view.key, view.words[0]!.text);
 }
 
 const viewCache = new WeakMap<FileModel, SettingView[]>();
@@ -158,6 +160,49 @@ function inProse(file: FileModel, offset: number): boolean {
   );
 }
 
+/** A Nix command word: `nix`, `nix-build`, `nixos-rebuild`, `darwin-rebuild`, `home-manager`, `nh`, also as `…/bin/nix-build`. */
+const NIX_COMMAND = /(?<=^|[\s"'(;|&`/])(?:nix(?:-[a-z]+(?:-[a-z]+)*)?|nixos-(?:rebuild|install)|darwin-rebuild|home-manager|nh)(?=[\s"'])/g;
+
+const commandLineCache = new WeakMap<FileModel, { lineStarts: number[]; commands: number[] }>();
+
+/** Where each command line starts (after a newline that no `\` continues) and where Nix commands are written. */
+function commandLines(file: FileModel): { lineStarts: number[]; commands: number[] } {
+  let c = commandLineCache.get(file);
+  if (c) return c;
+  const lineStarts = [0];
+  let prev = 0;
+  for (let nl = file.text.indexOf('\n'); nl >= 0; nl = file.text.indexOf('\n', nl + 1)) {
+    if (!/\\[ \t]*\r?$/.test(file.text.slice(Math.max(prev, nl - 8), nl))) lineStarts.push(nl + 1);
+    prev = nl + 1;
+  }
+  const commands = [...file.text.matchAll(NIX_COMMAND)].map((m) => m.index!);
+  c = { lineStarts, commands };
+  commandLineCache.set(file, c);
+  return c;
+}
+
+/** The last element of a sorted array that is <= x, or -1. */
+function lastAtMost(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) {
+      found = sorted[mid]!;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Is the flag at `offset` passed to a Nix command: one earlier on its command line, or a value of `system.autoUpgrade`? */
+function onNixCommandLine(file: FileModel, offset: number): boolean {
+  const { lineStarts, commands } = commandLines(file);
+  if (lastAtMost(commands, offset - 1) >= lastAtMost(lineStarts, offset)) return true;
+  return file.assignments.some((a) => a.path.includes('autoUpgrade') && offset >= a.value.span.startOffset && offset < a.value.span.endOffset);
+}
+
 /**
  * Nix options set on command lines written anywhere in a .nix file: lists such as
  * `system.autoUpgrade.flags = [ "--option" "sandbox" "false" ]` (also in `let`
@@ -170,8 +215,11 @@ export function flagSettings(file: FileModel): SettingView[] {
   for (const m of file.text.matchAll(FLAG_RE)) {
     const at = m.index!;
     if (inComment(file, at) || inProse(file, at)) continue;
-    const span = spanAt(file, at, at + m[0].length);
     const g = m.groups!;
+    // `--no-sandbox` is also Chromium's and Electron's flag (`makeWrapper … --add-flags "--no-sandbox"`):
+    // it is Nix's only on a Nix command line or in system.autoUpgrade's flags.
+    if (g.boolKey === 'sandbox' && !onNixCommandLine(file, at)) continue;
+    const span = spanAt(file, at, at + m[0].length);
     const rawKey = g.optKey ?? g.listKey ?? g.boolKey!;
     const value = g.optVal ?? g.listVal ?? (g.no ? 'false' : 'true');
     const { key, append } = canonicalKey(rawKey);

@@ -9,6 +9,7 @@ import type { ConfLine, ParsedConf } from '../syntax/nixconf.js';
 import type { DecodedString } from './nix-strings.js';
 import type { Assignment, Setting, SettingOrigin, StaticValue, Wrapper } from './types.js';
 import { DEPRECATED_OPTIONS } from './setting-names.js';
+import { nestedSystem } from './nested-systems.js';
 
 /** One `nix.extraOptions` string, decoded and parsed as nix.conf. */
 export interface ExtraOptionsSource {
@@ -21,10 +22,8 @@ export interface ExtraOptionsSource {
   wrappers: Wrapper[];
 }
 
-/** `home-manager.users.<name>.…` options are a home-manager module's own. */
 export function stripUserPrefix(p: string[]): string[] {
-  if (p.length > 3 && p[0] === 'home-manager' && p[1] === 'users') return p.slice(3);
-  return p;
+  return nestedSystem(p).path;
 }
 
 function within(inner: Span, outer: Span): boolean {
@@ -35,7 +34,7 @@ export function settingsFromAssignments(assignments: Assignment[], extraOptions:
   const out: Setting[] = [];
   for (const a of assignments) {
     const p = stripUserPrefix(a.path);
-    if (p[0] !== 'nix' && a.path[0] !== 'nixConfig') continue;
+    if (p[0] !== 'nix' && p[0] !== 'determinateNix' && a.path[0] !== 'nixConfig') continue;
     const setting = (key: string, origin: SettingOrigin): Setting => ({
       key,
       append: key.startsWith('extra-'),
@@ -46,7 +45,8 @@ export function settingsFromAssignments(assignments: Assignment[], extraOptions:
       keySpan: a.keySpan,
       wrappers: a.wrappers,
     });
-    if (p.length === 3 && p[0] === 'nix' && p[1] === 'settings') {
+    // Determinate Nix's NixOS / nix-darwin module writes `customSettings` into nix.custom.conf.
+    if (p.length === 3 && ((p[0] === 'nix' && p[1] === 'settings') || (p[0] === 'determinateNix' && p[1] === 'customSettings'))) {
       out.push(setting(p[2]!, 'nix.settings'));
     } else if (p.length === 2 && p[0] === 'nix' && Object.prototype.hasOwnProperty.call(DEPRECATED_OPTIONS, p[1]!)) {
       out.push(setting(DEPRECATED_OPTIONS[p[1]!]!, 'deprecated-option'));

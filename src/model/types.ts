@@ -84,7 +84,9 @@ export type FetcherName =
   | 'fetchFromGitHub'
   | 'fetchFromGitLab'
   | 'fetchgit'
-  | 'fetchzip';
+  | 'fetchzip'
+  /** `builtins.getFlake "github:…"`: fetches (and evaluates) a flake at evaluation time. */
+  | 'getFlake';
 
 /** A call to a fetcher, e.g. `builtins.fetchTarball { url = …; sha256 = …; }` or `fetchTarball "https://…"`. */
 export interface FetchCall {

@@ -1,4 +1,5 @@
 import type { ConfigModel, FileModel } from '../model/types.js';
+import { systemsAt } from '../model/nested-systems.js';
 import type { LoadedRule } from './registry.js';
 import { inlineSuppressions, isExpired, matchInline, matchesIgnore, type IgnoreEntry } from './suppress.js';
 import { SEVERITIES, type Confidence, type Finding, type RuleOptions, type Severity } from './types.js';
@@ -93,7 +94,7 @@ export function runRules(
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   let belowThreshold = 0;
-  const ctx = { model, options };
+  const ctx = { model, options, ...(selection.profile ? { profile: selection.profile } : {}) };
   for (const file of model.files) {
     const inline = inlineSuppressions(file);
     for (const rule of active) {
@@ -118,6 +119,9 @@ export function runRules(
           notes.push({ kind: 'rule-error', where: file.file, message: `${rule.meta.id} ${(err as Error).message}` });
           continue;
         }
+        // A finding inside a container, VM or specialisation says which system it is about.
+        const systems = systemsAt(file, finding.span);
+        if (systems.length) finding = { ...finding, message: `in ${systems.join(' in ')}: ${finding.message}` };
         if (!selected(finding, selection)) {
           belowThreshold++;
           continue;

@@ -103,6 +103,11 @@ export interface RuleOptions {
 export interface RuleContext {
   model: ConfigModel;
   options: RuleOptions;
+  /**
+   * The profile the scan shows (src/rules/profiles.ts); undefined for the library's
+   * show-everything default. `regular` folds per-input pin findings into one per lock file.
+   */
+  profile?: 'regular' | 'pedantic' | 'auditor';
 }
 
 /** One rule's logic: src/rules/checks/<slug>.ts exports `check`. */

@@ -40,11 +40,28 @@ function isLocal(call: FetchCall): boolean {
   return u !== undefined && /^(?:path:|git\+file:|file:|\/|\.\.?\/)/.test(u);
 }
 
+/** `if lessThan nixVersion "1.12" then …`: the branch for Nix versions before 2.0 (niv's sources.nix and its copies). */
+const OLD_NIX_BRANCH = /\bif\s+(?:builtins\.)?lessThan\s+(?:builtins\.)?nixVersion\s+"[01]\.[0-9.]*"\s+then\b/g;
+
+/**
+ * Is the call in the `then` branch of an old-Nix test? There fetchTarball takes no sha256
+ * (Nix 1.11 had none), and no Nix of this decade takes that branch: the `else` branch has the hash.
+ */
+function inOldNixBranch(file: FileModel, call: FetchCall): boolean {
+  for (const m of file.text.matchAll(OLD_NIX_BRANCH)) {
+    const thenEnd = m.index! + m[0].length;
+    if (call.span.startOffset < thenEnd) continue;
+    if (!/\belse\b/.test(file.text.slice(thenEnd, call.span.startOffset))) return true;
+  }
+  return false;
+}
+
 /** NH011: fetchers without a content hash or a commit. */
 export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const call of file.fetches) {
-    if (isLocal(call) || !argumentsVisible(file, call)) continue;
+    if (call.fetcher === 'getFlake') continue; // NH033's: a flake reference, locked by its rev or narHash
+    if (isLocal(call) || !argumentsVisible(file, call) || inOldNixBranch(file, call)) continue;
     if (HASH_ARGS.some((a) => call.args.has(a))) continue;
     const url = urlOf(call) ?? '';
     const urlPinned = /[?&](?:narHash|rev)=/.test(url);

@@ -12,6 +12,8 @@ import { FULL_COMMIT_ID_ANY_CASE } from '../../core/commit-id.js';
 
 export interface PinSite {
   kind: 'input' | 'lock' | 'sources' | 'fetch';
+  /** The input's name (`nixpkgs`), the lock node's input path (`home-manager/nixpkgs`), the entry's or callee's name. */
+  name: string;
   /** `flake input nixpkgs`, `flake.lock node home-manager/nixpkgs`, `niv entry nixpkgs` */
   label: string;
   ref: FlakeRef;
@@ -36,9 +38,9 @@ export function pinSites(file: FileModel, opts: { lockAll?: boolean } = {}): Pin
     const o = p.origin;
     if (o.type === 'flake-lock') {
       if (!opts.lockAll && !lockNodeOwnsReport(file, o.node)) continue;
-      out.push({ kind: 'lock', label: p.label, ref: p.source, span: p.span, node: o.node });
+      out.push({ kind: 'lock', name: p.name, label: p.label, ref: p.source, span: p.span, node: o.node });
     } else if (o.type !== 'channel') {
-      out.push({ kind: o.type === 'flake-input' ? 'input' : o.type, label: p.label, ref: p.source, span: p.span });
+      out.push({ kind: o.type === 'flake-input' ? 'input' : o.type, name: p.name, label: p.label, ref: p.source, span: p.span });
     }
   }
   return out;

@@ -8,8 +8,15 @@ import path from 'node:path';
 import type { ConfigModel, FileModel } from '../../model/types.js';
 import type { SettingView } from '../../model/setting-views.js';
 
+/** A store URL for comparison: no query or fragment, no trailing slash, lower case, no default port (`:443` on https). */
 export function normaliseUrl(url: string): string {
-  return url.trim().replace(/[?#].*$/, '').replace(/\/+$/, '').toLowerCase();
+  return url
+    .trim()
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .toLowerCase()
+    .replace(/^(https:\/\/[^/:]+):443(?=\/|$)/, '$1')
+    .replace(/^(http:\/\/[^/:]+):80(?=\/|$)/, '$1');
 }
 
 export function isOfficialSubstituter(url: string, official: readonly string[]): boolean {
