@@ -66,7 +66,8 @@ export function jsonToValue(node: JsonNode): unknown {
   switch (node.type) {
     case 'object': {
       const o: Record<string, unknown> = {};
-      for (const e of node.entries) o[e.key] = jsonToValue(e.value);
+      // defineProperty, as JSON.parse does: `o["__proto__"] = v` would set the prototype instead.
+      for (const e of node.entries) Object.defineProperty(o, e.key, { value: jsonToValue(e.value), enumerable: true, writable: true, configurable: true });
       return o;
     }
     case 'array':

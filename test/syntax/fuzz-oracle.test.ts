@@ -13,12 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { modelNixFile } from '../../src/model/nix-file.js';
-import { describeWithNix, filesUnder } from './oracle.js';
+import { describeWithNix } from './oracle.js';
+import { NIX_TOKENS as TOKENS, validNixCorpus } from './nix-corpus.js';
+import { SEMANTIC } from '../fuzz/oracles/nix-parse.js';
 
-const corpus = filesUnder(path.resolve(process.cwd(), 'fixtures', 'model', 'syntax', 'valid')).map((f) => fs.readFileSync(f, 'utf8'));
-const TOKENS = [';', '{', '}', '(', ')', '[', ']', ',', '=', ':', '"', "''", '${', '.', '?', '@', 'let', 'in', 'rec', 'inherit', '/', '#', '\n', ' ', 'x', '1', '//', '++', '->', '...', 'or', 'with', 'if', 'then', 'else'];
-// Rejections that are not about syntax (nixharden does not resolve variables).
-const SEMANTIC = /undefined variable|already defined|duplicate formal|dynamic attributes|trailing slash/;
+const corpus = validNixCorpus();
 
 function* mutants(seed: number, count: number): Generator<string> {
   let s = seed;

@@ -82,6 +82,25 @@ describe('keys made by gpg', () => {
     expect(r.v).toMatchObject({ verified: false, reason: 'malformed' });
   });
 
+  it('an armour without its checksum line: good when the base64 ends in padding, malformed without (gpg then reads the END line as data), as git says', async () => {
+    const { privateKey: js } = await openpgp.generateKey({ userIDs: [{ name: 'Js', email: 'js@example.org' }], type: 'ecc', curve: 'ed25519Legacy', format: 'object' });
+    const jsSig = (await openpgp.sign({ message: await openpgp.createMessage({ binary: new Uint8Array(plain) }), signingKeys: js, detached: true })) as string;
+    const noCrc = (sig: string): string => sig.split('\n').filter((l) => !/^=[A-Za-z0-9+/]{4}$/.test(l)).join('\n');
+    const cases = [
+      { sig: noCrc(gpgHome.detachSign(rsa, plain)), keyring: gpgHome.exportPublic([rsa]) },
+      { sig: noCrc(jsSig), keyring: Buffer.from(js.toPublic().write()) },
+    ];
+    const seen = new Set<boolean>();
+    for (const c of cases) {
+      const padded = /=\n-----END/.test(c.sig);
+      seen.add(padded);
+      const r = await judge(c.sig, c.keyring);
+      expect({ padded, git: r.git === 0, verified: r.v.verified }).toEqual({ padded, git: padded, verified: padded });
+      if (!padded) expect(r.v.detail).toMatch(/no armour checksum line/);
+    }
+    expect(seen.has(false)).toBe(true);
+  });
+
   it('a block with two signature packets: malformed like git says; one verdict each with splitSignaturePackets', async () => {
     const both = gpgHome.gpg(['--armor', '--detach-sign', '--local-user', `${rsa.fingerprint}!`, '--local-user', `${withEncSub.fingerprint}!`], { input: plain }).stdout;
     const keyring = gpgHome.exportPublic([rsa, withEncSub]);

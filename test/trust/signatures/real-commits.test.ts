@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeWithSharedData, sharedDataDir } from '../../helpers/shared-data.js';
 import { parseGitObject } from '../../../src/trust/signatures/git-object.js';
+import { crc24 } from '../../../src/trust/signatures/openpgp/armor.js';
 import { loadKeySet, type KeySet } from '../../../src/trust/signatures/keyset.js';
 import { verifyObject, verifyObjectSummary } from '../../../src/trust/signatures/verify.js';
 import type { GitObject } from '../../../src/trust/signatures/types.js';
@@ -109,7 +110,13 @@ function flip(buf: Buffer, pos: number, mask: number): Buffer {
   return out;
 }
 
-/** Armour body → bytes, and a function that armours bytes the same way (no checksum line). */
+/** Armour body → bytes, and a function that armours bytes the same way (with a fresh checksum line). */
+/** The armour checksum line's base64 (without '='). */
+function crcLine(b: Buffer): string {
+  const c = crc24(b);
+  return Buffer.from([c >> 16, (c >> 8) & 0xff, c & 0xff]).toString('base64');
+}
+
 function dearmor(armored: string): { bytes: Buffer; rearmor: (b: Buffer) => string } {
   const lines = armored.trim().split('\n');
   const begin = lines[0]!;
@@ -121,7 +128,7 @@ function dearmor(armored: string): { bytes: Buffer; rearmor: (b: Buffer) => stri
   const bytes = Buffer.from(body.join(''), 'base64');
   const rearmor = (b: Buffer): string => {
     const b64 = b.toString('base64').match(/.{1,64}/g)!.join('\n');
-    return begin.includes('PGP') ? `${begin}\n\n${b64}\n${end}\n` : `${begin}\n${b64}\n${end}\n`;
+    return begin.includes('PGP') ? `${begin}\n\n${b64}\n=${crcLine(b)}\n${end}\n` : `${begin}\n${b64}\n${end}\n`;
   };
   return { bytes, rearmor };
 }

@@ -54,6 +54,11 @@ export class Lexer {
   pos = 0;
   /** False while looking ahead: comments are recorded when really passed. */
   recording = true;
+  /**
+   * A float glued to what follows (`1.or`, `2.x`): Nix lexes `1.` as a float and
+   * tree-sitter does not, so past this point tree-sitter's verdict is not Nix's.
+   */
+  gluedFloat = false;
   readonly comments: LiteNode[] = [];
   private seenComments = 0;
   constructor(readonly text: string) {}
@@ -118,6 +123,8 @@ export class Lexer {
       if (l > len) {
         len = l;
         kind = 'float';
+        const next = t.charCodeAt(s + len);
+        if (t.charCodeAt(s + len - 1) === 46 || next === 46 || ID_CHAR[next]) this.gluedFloat = true;
       }
     }
     if (len === 0 || kind !== 'op') {
@@ -182,6 +189,8 @@ export class Lexer {
     }
     let text = t.slice(s, s + len);
     if (kind === 'id' && KEYWORDS.has(text)) kind = 'kw';
+    // Nix's lexer reads an integer into an int64 and rejects one that does not fit.
+    if (kind === 'int' && exceedsInt64(text)) throw new LiteParseError(`invalid integer '${text}'`, s, true, s + len);
     if ((kind === 'path' || kind === 'hpath') && text.endsWith('${')) {
       // A path with interpolation: the token is only its first literal part.
       len -= 2;
@@ -194,3 +203,11 @@ export class Lexer {
 
 // ---------------------------------------------------------------------------
 // Parser
+
+const INT64_MAX = '9223372036854775807';
+
+/** Does a run of decimal digits exceed 2^63 - 1? */
+function exceedsInt64(digits: string): boolean {
+  const d = digits.replace(/^0+(?=.)/, '');
+  return d.length > INT64_MAX.length || (d.length === INT64_MAX.length && d > INT64_MAX);
+}

@@ -55,8 +55,9 @@ class Parser {
     const what = t.kind === 'eof' ? 'end of file' : `'${t.text || this.text[t.start]}'`;
     // A keyword lexes one way only, so a keyword where the grammar can't take it is
     // an error for Nix too (even where tree-sitter's grammar lets it pass, as with
-    // `{ lib, with }:`). Elsewhere the light parser's verdict waits for tree-sitter's.
-    const definite = t.kind === 'kw';
+    // `{ lib, with }:`). So is an error after a float glued to the next token, which
+    // tree-sitter lexes otherwise. Elsewhere the light parser's verdict waits for tree-sitter's.
+    const definite = t.kind === 'kw' || this.lx.gluedFloat;
     throw new LiteParseError(`syntax error, unexpected ${what}${expecting ? `, expecting ${expecting}` : ''}`, at, definite, t.kind === 'eof' ? at : t.end);
   }
 

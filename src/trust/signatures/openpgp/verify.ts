@@ -10,7 +10,7 @@ import { findOpenPgpCerts } from '../keyset.js';
 import { dearmorPgpSignature } from './armor.js';
 import { PERMISSIVE_CONFIG } from './config.js';
 import { verifiesFast } from './fast-verify.js';
-import { readSignaturePacketsDirect } from './packets.js';
+import { readSignaturePacketsDirect, subpacketAreasFit } from './packets.js';
 import { cachedExpiry } from './cert-facts.js';
 import type { FailureReason, SignatureVerdict, VerifyOptions } from '../types.js';
 
@@ -55,6 +55,7 @@ export async function verifyOpenPgpSignatures(
   } catch (e) {
     return fail('malformed', `unreadable OpenPGP armour: ${oneLine(e)}`);
   }
+  if (!subpacketAreasFit(binary)) return fail('malformed', 'a signature subpacket runs past the end of its area');
   let packets: openpgp.SignaturePacket[];
   try {
     // The plain shape directly; anything unusual through openpgp.js's full reader.
@@ -90,6 +91,11 @@ async function verifyPacket(sig: openpgp.SignaturePacket, literal: object, keys:
     return fail('malformed', `signature type ${sig.signatureType} is not a document signature`);
   }
   if (!sig.created) return fail('malformed', 'signature has no creation time');
+  // gpg counts a critical subpacket it cannot handle as a bad signature in either area;
+  // openpgp.js ignores the unhashed area's, so a signature gpg (and git) rejects would
+  // verify here. No signer puts critical subpackets there: refuse them all (fuzzing found this).
+  const critical = sig.unhashedSubpackets.find((s) => s.critical);
+  if (critical) return fail('malformed', `critical subpacket of type ${critical.type} in the unhashed area (gpg rejects the signature)`);
 
   const signingKeyId = sig.issuerFingerprint ? hex(sig.issuerFingerprint) : sig.issuerKeyID.toHex().toUpperCase();
   base.signingKeyId = signingKeyId;

@@ -28,16 +28,24 @@ const BEGIN = '-----BEGIN SSH SIGNATURE-----';
 const END = '-----END SSH SIGNATURE-----';
 const MAGIC = Buffer.from('SSHSIG');
 
-/** Armour → blob. Strict base64: corrupted armour must not decode to something else. */
+/**
+ * Armour → blob, read exactly as ssh-keygen reads it (sshsig_dearmor), since git hands
+ * the signature to ssh-keygen as it stands: the text starts with the BEGIN line, the
+ * blob ends at the first END marker (whatever follows is ignored, as ssh-keygen ignores
+ * it: git joins two `gpgsig` headers and verifies the first signature), and the base64
+ * between, whitespace aside, must be canonical (padded, no stray bits), as b64_pton wants.
+ * Any other reading would judge some signatures otherwise than git; the fuzzing campaign
+ * found such cases (docs/reliability.md).
+ */
 export function dearmorSshSignature(armored: string): Buffer {
-  const lines = armored.split(/\r?\n/).map((l) => l.trim());
-  const start = lines.indexOf(BEGIN);
-  const end = lines.indexOf(END);
-  if (start < 0 || end < start) throw new SshSigFormatError('missing SSH SIGNATURE armour');
-  if (lines.slice(end + 1).some((l) => l !== '')) throw new SshSigFormatError('text after the SSH SIGNATURE armour');
-  const b64 = lines.slice(start + 1, end).join('');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new SshSigFormatError('invalid base64 in SSH signature');
-  return Buffer.from(b64, 'base64');
+  const begin = `${BEGIN}\n`;
+  if (!armored.startsWith(begin)) throw new SshSigFormatError('missing SSH SIGNATURE armour');
+  const end = armored.indexOf(`\n${END}`, begin.length);
+  if (end < 0) throw new SshSigFormatError('missing the END SSH SIGNATURE line');
+  const b64 = armored.slice(begin.length, end).replace(/[ \t\n\r\v\f]/g, '');
+  const blob = Buffer.from(b64, 'base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || blob.toString('base64') !== b64) throw new SshSigFormatError('invalid base64 in SSH signature');
+  return blob;
 }
 
 export function parseSshSignature(armored: string): SshSignature {
