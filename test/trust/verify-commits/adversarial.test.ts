@@ -20,6 +20,14 @@ interface Row {
   raw: Buffer;
   /** The verdict reason of the commit: its verified signature's, else its first signature's, `unsigned`, or `malformed-commit`. */
   reason: string;
+  /**
+   * Other reasons the same case may get. The keys are generated per run, and some damage
+   * lands differently on different signatures (a flipped last byte can make the Ed25519
+   * scalar out of range, or leave it in range but wrong); gpg itself accepts an armour
+   * without its checksum for some bodies and not others. Every reason listed here is
+   * "not verified" unless it is 'good', and then git must agree (below).
+   */
+  alsoReasons?: readonly string[];
 }
 
 const lab = new SigningLab();
@@ -73,7 +81,7 @@ beforeAll(async () => {
   allowedFile = lab.file('allowed_signers', `${allowedSignersLine('dev@example.org', ssh)}\ndev@example.org ${sshRsa.publicLine}\n`);
   keys = await loadKeySet({ armoredKeys: [keyring], allowedSigners: allowedFile });
 
-  const add = (name: string, raw: Buffer, reason: string): void => void rows.push({ name, raw, reason });
+  const add = (name: string, raw: Buffer, reason: string, alsoReasons?: readonly string[]): void => void rows.push({ name, raw, reason, ...(alsoReasons ? { alsoReasons } : {}) });
   const gpgsig = (armored: string, base = plain, header = 'gpgsig'): Buffer => withSignatureHeader(base, armored, header);
 
   // Good signatures: the controls.
@@ -102,12 +110,12 @@ beforeAll(async () => {
 
   // Mutated signature bytes.
   const pgpBytes = dearmorPgpSignature(aliceSig);
-  add('OpenPGP: last byte of the signature value flipped', gpgsig(armorPgp(flipByte(pgpBytes, pgpBytes.length - 1))), 'malformed');
+  add('OpenPGP: last byte of the signature value flipped', gpgsig(armorPgp(flipByte(pgpBytes, pgpBytes.length - 1))), 'malformed', ['bad-signature']);
   add('OpenPGP: hashed creation time changed', gpgsig(armorPgp(flipByte(pgpBytes, pgpBytes.indexOf(Buffer.from([0x05, 0x02])) + 5))), 'malformed');
   add('OpenPGP: version byte changed', gpgsig(armorPgp(flipByte(pgpBytes, 2, 0x02))), 'malformed');
   add('OpenPGP: packet tag changed', gpgsig(armorPgp(flipByte(pgpBytes, 0, 0x04))), 'malformed');
   add('OpenPGP: armour checksum wrong', gpgsig(aliceSig.replace(/\n=(.)/, (_, c: string) => `\n=${c === 'A' ? 'B' : 'A'}`)), 'malformed');
-  add('OpenPGP: Ed25519 armour without its checksum line (git rejects it)', gpgsig(aliceSig.split('\n').filter((l) => !/^=[A-Za-z0-9+/]{4}$/.test(l)).join('\n')), 'malformed');
+  add('OpenPGP: Ed25519 armour without its checksum line (as git decides)', gpgsig(aliceSig.split('\n').filter((l) => !/^=[A-Za-z0-9+/]{4}$/.test(l)).join('\n')), 'malformed', ['good']);
   add('OpenPGP: armour without its END line', gpgsig(aliceSig.replace('-----END PGP SIGNATURE-----', '')), 'malformed');
   add('OpenPGP: text after the armour', gpgsig(`${aliceSig}trailing text\n`), 'malformed');
   add('OpenPGP: two signature packets in one block', gpgsig(armorPgp(Buffer.concat([pgpBytes, dearmorPgpSignature(bobSig)]))), 'malformed');
@@ -182,8 +190,11 @@ test('each commit gets its expected reason, and git verify-commit agrees with ev
   for (const row of rows) {
     const oid = createHash('sha1').update(`commit ${row.raw.length}\0`).update(row.raw).digest('hex');
     const r = await verifyRawCommit({ oid, raw: row.raw }, keys, {}, false);
-    got.push({ name: row.name, reason: reasonOf(r) });
+    const reason = reasonOf(r);
+    got.push({ name: row.name, reason: row.alsoReasons?.includes(reason) ? row.reason : reason });
     const verified = r.verdicts.some((v) => v.verified);
+    // A case that may go either way must go git's way.
+    if (row.alsoReasons?.includes('good') && !verified) expect({ name: row.name, git: repo.verifyCommit(repo.writeObject(row.raw), { keyring, allowedSigners: allowedFile }).status }).not.toEqual({ name: row.name, git: 0 });
     if (verified) expect({ name: row.name, git: repo.verifyCommit(repo.writeObject(row.raw), { keyring, allowedSigners: allowedFile }).status }).toEqual({ name: row.name, git: 0 });
   }
   expect(got).toEqual(rows.map((r) => ({ name: r.name, reason: r.reason })));
