@@ -17,20 +17,10 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import tar from 'tar-stream';
+import { rng } from './generate.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'let in inherit rec with import fetchurl stdenv mkDerivation pname version src buildInputs nativeBuildInputs meta license maintainers platforms lib pkgs config options mkOption types enable description default true false null if then else assert'.split(' ');
 
@@ -120,6 +110,7 @@ export async function run(args = []) {
     // Nix copied the unpacked tree into the store; do not leave 100+ MB behind.
     if (tmp && storePath) spawnSync('nix-store', ['--delete', storePath], { stdio: 'ignore' });
     if (!same) process.exitCode = 1;
+    return { ours: ours.ms, nix: nix.ms, same, mb: ours.value.size / 1048576 };
   } finally {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -4,30 +4,24 @@
 //
 //   node bench/scan.mjs [DIR…]     (or `npm run bench -- scan [DIR…]`)
 //
-// Without DIRs it generates a synthetic tree (~10,000 nixfmt-style modules,
-// ~25 MB) in a temp dir and removes it afterwards. Needs `npm run build`.
+// Without DIRs it generates two trees in temp dirs and removes them afterwards:
+// ~10,000 nixfmt-style modules (~22 MB) and 2,000 module-heavy files
+// (bench/module-tree.mjs, ~22 MB). Each scan runs in a fresh process (cold, with
+// its own peak memory), once on all threads and once with --jobs 1. Real trees:
+// docs/performance.md says which and how to fetch them. Needs `npm run build`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeTree } from './generate.mjs';
+import { generateModuleTree } from './module-tree.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
 
 // ---------------------------------------------------------------------------
 // A deterministic synthetic tree.
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['git', 'vim', 'curl', 'wget', 'htop', 'ripgrep', 'fd', 'jq', 'tmux', 'zsh', 'firefox', 'openssl', 'python3', 'nodejs', 'gcc', 'gnumake', 'coreutils', 'findutils', 'gnused', 'gawk'];
 
@@ -110,23 +104,14 @@ function module(r, i) {
 }
 
 export function generateTree(dir, files = 10000, seed = 42) {
-  const r = rng(seed);
-  let bytes = 0;
-  for (let i = 0; i < files; i++) {
-    const sub = path.join(dir, `group${String(Math.floor(i / 100)).padStart(3, '0')}`);
-    if (i % 100 === 0) fs.mkdirSync(sub, { recursive: true });
-    const text = module(r, i);
-    bytes += Buffer.byteLength(text);
-    fs.writeFileSync(path.join(sub, `module${i}.nix`), text);
-  }
-  return bytes;
+  return writeTree(dir, { files, seed, folder: 'group', name: 'module', make: module });
 }
 
 // ---------------------------------------------------------------------------
-// Nix's parser over the same files: one process per chunk, per file on failure.
+// Nix's parser over the same files: one process per chunk of files.
 
 // Runs through `sh` so that `times` reports the CPU time Nix used (user + sys of the children).
-const NIX_SCRIPT = 'nix-instantiate --parse "$@" >/dev/null 2>&1; s=$?; times >&2; exit $s';
+const NIX_SCRIPT = 'nix-instantiate --parse "$@" >/dev/null; s=$?; times >&2; exit $s';
 
 function childCpu(stderr) {
   // `times` prints two lines: the shell's own times, then its children's: "0m1.234s 0m0.056s".
@@ -143,13 +128,20 @@ function nixParse(files) {
     const r = spawnSync('sh', ['-c', NIX_SCRIPT, 'sh', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.error) throw r.error;
     cpu += childCpu(r.stderr);
-    return r.status;
+    return r;
   };
   for (let i = 0; i < files.length; i += CHUNK) {
-    const chunk = files.slice(i, i + CHUNK);
-    if (run(chunk) !== 0) {
-      // Nix stops at the first bad file: parse the chunk file by file.
-      for (const f of chunk) if (run([f]) !== 0) failed++;
+    let chunk = files.slice(i, i + CHUNK);
+    while (chunk.length) {
+      const r = run(chunk);
+      if (r.status === 0) break;
+      // Nix parses in order and stops at the first bad file, which its error names
+      // (`at FILE:LINE:COL`): count it and go on after it. Starting a process per
+      // file instead would time Nix's start-up, not its parser.
+      const bad = chunk.findIndex((f) => r.stderr.includes(`at ${f}:`));
+      failed++;
+      if (bad < 0) break; // an error that names no file of the chunk: give up on the rest of it
+      chunk = chunk.slice(bad + 1);
     }
   }
   return { failed, cpu };
@@ -160,59 +152,96 @@ function hasNix() {
   return r.status === 0;
 }
 
+/**
+ * One scan (discover → parse → model) in a fresh process, so each measurement
+ * starts cold as a user's would and its peak memory is its own. Prints one JSON line.
+ */
+async function child([jobs, ...dirs]) {
+  const { loadConfigModel } = await import(pathToFileURL(path.join(dist, 'model', 'load', 'index.js')).href);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const model = await loadConfigModel(dirs, { jobs: Number(jobs) });
+  const wall = (performance.now() - t0) / 1000;
+  const c1 = process.cpuUsage(c0);
+  const nixFiles = model.files.filter((f) => f.kind === 'nix');
+  console.log(
+    JSON.stringify({
+      wall,
+      cpu: (c1.user + c1.system) / 1e6,
+      // resourceUsage() counts every thread of the process, the workers' CPU included.
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      files: model.files.length,
+      bytes: model.files.reduce((n, f) => n + Buffer.byteLength(f.text), 0),
+      problems: model.files.reduce((n, f) => n + f.parseProblems.length, 0),
+      facts: model.files.reduce((n, f) => n + f.assignments.length + f.settings.length + f.fetches.length, 0),
+      nixFiles: nixFiles.map((f) => f.absPath),
+      nixBytes: nixFiles.reduce((n, f) => n + Buffer.byteLength(f.text), 0),
+    }),
+  );
+}
+
+function scanInChild(dirs, jobs) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', String(jobs), ...dirs], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`bench scan: the scan failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+
+/** Times the scan of `dirs` (all threads, then one) against Nix's parser; returns one result row. */
+function measure(label, dirs) {
+  const jobs = os.availableParallelism();
+  const all = scanInChild(dirs, jobs);
+  console.log(`nixharden scan : ${all.files} files, ${mb(all.bytes)}, ${all.wall.toFixed(2)} s wall, ${all.cpu.toFixed(2)} s CPU, peak ${all.maxRssMb.toFixed(0)} MB (${all.facts} facts, ${all.problems} parse problems)`);
+  const one = scanInChild(dirs, 1);
+  console.log(`one thread     : ${one.wall.toFixed(2)} s wall, ${one.cpu.toFixed(2)} s CPU, peak ${one.maxRssMb.toFixed(0)} MB`);
+  const row = { label, files: all.files, bytes: all.bytes, all, one };
+  if (!hasNix()) {
+    console.log('nix-instantiate not found: no baseline');
+    return row;
+  }
+  const t1 = performance.now();
+  const { failed, cpu: nixCpu } = nixParse(all.nixFiles);
+  const nixS = (performance.now() - t1) / 1000;
+  console.log(`nix --parse    : ${all.nixFiles.length} files, ${mb(all.nixBytes)}, ${nixS.toFixed(2)} s wall, ${nixCpu.toFixed(2)} s CPU (${failed} rejected)`);
+  // Under load, wall time is mostly waiting for a core: CPU time is the steadier ratio.
+  const load = os.loadavg()[0];
+  console.log(
+    `ratio          : ${(all.cpu / nixCpu).toFixed(2)}× CPU, ${(all.wall / nixS).toFixed(2)}× wall; one thread ${(one.cpu / nixCpu).toFixed(2)}× CPU, ${(one.wall / nixS).toFixed(2)}× wall (goal ≤ 2×); load average ${load.toFixed(1)} on ${jobs} cores`,
+  );
+  return { ...row, nix: { wall: nixS, cpu: nixCpu, failed }, load };
+}
+
+/** The generated trees `npm run bench` scans when given no DIRs. */
+const GENERATED = [
+  { label: 'generated nixfmt-style (10,000 files)', make: (dir) => generateTree(dir, 10000) },
+  { label: 'generated module-heavy (2,000 files)', make: (dir) => generateModuleTree(dir, 2000) },
+];
+
 export async function run(dirs = []) {
   if (!fs.existsSync(path.join(dist, 'model', 'load', 'index.js'))) {
     console.error('bench scan: run `npm run build` first');
     process.exitCode = 2;
-    return undefined;
+    return [];
   }
-  const { loadConfigModel } = await import(pathToFileURL(path.join(dist, 'model', 'load', 'index.js')).href);
-  let tmp;
-  if (dirs.length === 0) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nixharden-bench-'));
-    const t = performance.now();
-    const bytes = generateTree(tmp);
-    console.log(`generated 10000 files, ${(bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s at ${tmp}`);
-    dirs = [tmp];
-  }
-  try {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const model = await loadConfigModel(dirs);
-    const scanS = (performance.now() - t0) / 1000;
-    const c1 = process.cpuUsage(c0);
-    const scanCpu = (c1.user + c1.system) / 1e6;
-    const nixFiles = model.files.filter((f) => f.kind === 'nix');
-    const bytes = model.files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
-    const problems = model.files.reduce((n, f) => n + f.parseProblems.length, 0);
-    const facts = model.files.reduce((n, f) => n + f.assignments.length + f.settings.length + f.fetches.length, 0);
-    console.log(`nixharden scan : ${model.files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${scanS.toFixed(2)} s wall, ${scanCpu.toFixed(2)} s CPU (${facts} facts, ${problems} parse problems)`);
-    if (!hasNix()) {
-      console.log('nix-instantiate not found: no baseline');
-      return { files: model.files.length, bytes, scanS };
+  if (dirs.length > 0) return [measure(dirs.map((d) => path.basename(path.resolve(d))).join(' + '), dirs)];
+  const rows = [];
+  for (const g of GENERATED) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nixharden-bench-'));
+    try {
+      const t = performance.now();
+      const bytes = g.make(tmp);
+      console.log(`${g.label}: ${mb(bytes)} in ${((performance.now() - t) / 1000).toFixed(1)} s at ${tmp}`);
+      rows.push(measure(g.label, [tmp]));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
-    const nixBytes = nixFiles.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
-    const t1 = performance.now();
-    const { failed, cpu: nixCpu } = nixParse(nixFiles.map((f) => f.absPath));
-    const nixS = (performance.now() - t1) / 1000;
-    console.log(`nix --parse    : ${nixFiles.length} files, ${(nixBytes / 1e6).toFixed(1)} MB, ${nixS.toFixed(2)} s wall, ${nixCpu.toFixed(2)} s CPU (${failed} rejected)`);
-    const ratio = scanS / nixS;
-    console.log(`ratio          : ${ratio.toFixed(2)}× wall (goal ≤ 2×), ${(scanCpu / nixCpu).toFixed(2)}× CPU; load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`);
-    // The same scan on one thread: where threads don't get cores of their own
-    // (a busy or oversubscribed host), this is the better of the two.
-    const c2 = process.cpuUsage();
-    const t2 = performance.now();
-    await loadConfigModel(dirs, { jobs: 1 });
-    const oneS = (performance.now() - t2) / 1000;
-    const c3 = process.cpuUsage(c2);
-    const oneCpu = (c3.user + c3.system) / 1e6;
-    console.log(`one thread     : ${oneS.toFixed(2)} s wall, ${oneCpu.toFixed(2)} s CPU, ${(oneS / nixS).toFixed(2)}× wall`);
-    return { files: model.files.length, bytes, scanS, scanCpu, nixS, nixCpu, ratio, oneS, oneCpu, problems, failed };
-  } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
+  return rows;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await run(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') await child(args.slice(1));
+  else await run(args);
 }

@@ -61,7 +61,7 @@ export async function run(args = []) {
       console.error('bench verify-cache: a tool did not verify every path');
       process.exitCode = 1;
     }
-    return { ours: ours.wall, nixQuorum: quorum.wall, nixEach: eachWall, ratio };
+    return { ours: ours.wall, oursCpu: ours.cpu, nixQuorum: quorum.wall, nixQuorumCpu: quorum.cpu, nixEach: eachWall, nixEachCpu: eachCpu, ratio, count };
   } finally {
     if (!process.env.NH_BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -73,7 +73,7 @@ export async function run(args = []) {
     process.exitCode = 1;
   }
   if (!opts.repo && !process.env.NH_BENCH_KEEP) fs.rmSync(fixture.dir, { recursive: true, force: true });
-  return { ours, theirs, ratio, verified: good };
+  return { ours, theirs, ratio, verified: good, commits: commits.length };
 }
 
 function parseArgs(args) {

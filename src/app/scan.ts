@@ -10,7 +10,7 @@ import { DEFAULT_OPTIONS, runRules, type Selection } from '../rules/engine.js';
 import { loadRules, type LoadedRule } from '../rules/registry.js';
 import { selectionFor, type ProfileName } from '../rules/profiles.js';
 import { reportOnly } from '../rules/report-only.js';
-import type { ScanResult } from '../rules/result.js';
+import { remainingFindings, type ScanResult } from '../rules/result.js';
 import type { RuleOptions, Severity } from '../rules/types.js';
 
 export interface AnalyzeOptions {
@@ -132,11 +132,11 @@ export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
     plan = planFixes(result, req.fix ?? 'safe');
     if (!req.diffOnly) plan = await applyFixPlan(plan);
     result = withFixStatus(result, plan);
+    if (!req.diffOnly) result = { ...result, fixed: result.findings.filter((f) => f.fixStatus?.state === 'applied').length };
   }
   // A rule that could not run means the scan cannot vouch for the files: fail closed.
   const ruleError = result.notes.some((n) => n.kind === 'rule-error');
-  const remaining = result.findings.filter((f) => f.fixStatus?.state !== 'applied');
-  const exitCode = ruleError ? ExitCode.Usage : remaining.length > 0 ? ExitCode.Findings : ExitCode.Ok;
+  const exitCode = ruleError ? ExitCode.Usage : remainingFindings(result).length > 0 ? ExitCode.Findings : ExitCode.Ok;
   return { result, ...(plan ? { plan } : {}), exitCode };
 }
 

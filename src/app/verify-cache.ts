@@ -10,11 +10,13 @@ import { splitStorePath } from '../trust/caches/narinfo.js';
 import { parseNixPublicKey } from '../trust/caches/nix-signature.js';
 import { evaluatePath, parseAnswers, SignatureMemo, type NixKeyIndex, type PathVerdict } from '../trust/caches/evaluate.js';
 import { fetchNarInfos, type NarInfoFetchOptions } from '../sources/narinfo.js';
+import { NO_PROGRESS, type Progress } from '../core/progress.js';
 
 export interface VerifyCacheOptions {
   paths: string[];
   policy: TrustPolicy;
   http?: NarInfoFetchOptions;
+  progress?: Progress;
 }
 
 /** Store paths from `nix path-info -r` output (one a line; blank lines and `#` comments skipped). */
@@ -39,7 +41,15 @@ export async function verifyCachePaths(opts: VerifyCacheOptions): Promise<PathVe
     for (const k of s.keys) if (k.kind === 'nix') keys.set(parseNixPublicKey(k.text)!.name, { key: parseNixPublicKey(k.text)!, signer: s.id });
   }
   const urls = [...new Set(policy.caches.flatMap((c) => c.urls))];
-  const answers = await fetchNarInfos(urls, hashParts, opts.http);
+  const progress = opts.progress ?? NO_PROGRESS;
+  progress.detail(`looking up ${paths.length} store path${paths.length === 1 ? '' : 's'} in ${urls.join(', ')}`);
+  const task = progress.start('store paths looked up', { total: paths.length });
+  let answers;
+  try {
+    answers = await fetchNarInfos(urls, hashParts, { ...opts.http, onProgress: (done) => task.update(done) });
+  } finally {
+    task.end();
+  }
   const parsed = paths.map((p, i) => parseAnswers(p, answers[i]!));
   const memo = new SignatureMemo();
   await memo.prepare(parsed.flat(), keys);

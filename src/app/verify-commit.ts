@@ -8,6 +8,7 @@ import { GitHubSource } from '../sources/github.js';
 import { LocalGitSource } from '../sources/local-git.js';
 import { loadPolicy } from '../trust/policy/policy.js';
 import { verifyCommits, type CommitReport, type RangeCapable } from '../trust/verify-commits/pipeline.js';
+import { NO_PROGRESS, type Progress } from '../core/progress.js';
 
 export interface VerifyCommitRequest {
   revs: string[];
@@ -24,6 +25,7 @@ export interface VerifyCommitRequest {
   policy?: string;
   cacheDir?: string;
   githubApi?: string;
+  progress?: Progress;
 }
 
 export interface VerifyCommitOutcome {
@@ -40,6 +42,9 @@ export async function runVerifyCommit(req: VerifyCommitRequest): Promise<VerifyC
   const source: RangeCapable = req.github
     ? new GitHubSource({ repository: req.github, apiBase: req.githubApi, cacheDir: req.cacheDir ?? defaultCacheDir() })
     : await LocalGitSource.open(req.repo ?? '.');
+  const progress = req.progress ?? NO_PROGRESS;
+  progress.detail(`reading commits from ${source.label}${policy ? `, judged by ${policy.file}` : ''}`);
+  const task = progress.start('commits verified');
   try {
     return await verifyCommits({
       source,
@@ -50,8 +55,10 @@ export async function runVerifyCommit(req: VerifyCommitRequest): Promise<VerifyC
       keyrings: req.keyrings,
       allowedSigners: req.allowedSigners,
       policy,
+      onProgress: (done, total) => task.update(done, total),
     });
   } finally {
+    task.end();
     await source.close();
   }
 }

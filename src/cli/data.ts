@@ -14,19 +14,19 @@ export const register: Register = (program, setExitCode) => {
   data
     .command('branches')
     .description('show the supported nixpkgs releases that NH020 checks against, or replace them')
-    .option('--set <releases>', 'comma-separated YY.MM releases that are supported now, e.g. 26.05,26.11')
+    .option('--set <releases>', 'comma-separated releases (YY.05 or YY.11) that are supported now, e.g. 26.05,26.11')
     .option('--as-of <date>', 'date of the list given with --set (default today)')
-    .option('--from <file>', 'read the list from a JSON file {"asOf": "YYYY-MM-DD", "releases": ["YY.MM", …]}')
+    .option('--from <file>', 'read the list from a JSON file {"asOf": "YYYY-MM-DD", "releases": ["YY.05", …]}')
     .action(async (flags: BranchFlags) => {
-      if (flags.set && flags.from) throw new UserError('use either --set or --from, not both');
-      const { loadBranchList, parseBranchList, saveBranchList } = await import('../data/branch-store.js');
-      if (flags.set || flags.from) {
+      if (flags.set !== undefined && flags.from !== undefined) throw new UserError('use either --set or --from, not both');
+      if (flags.asOf !== undefined && flags.set === undefined) throw new UserError('--as-of dates a list given with --set');
+      const { asOfProblem, branchListOf, loadBranchList, parseBranchList, saveBranchList } = await import('../data/branch-store.js');
+      if (flags.set !== undefined || flags.from !== undefined) {
+        const asOfError = flags.asOf === undefined ? undefined : asOfProblem(flags.asOf);
+        if (asOfError) throw new UserError(asOfError, undefined, '--as-of');
         const list = flags.from
           ? parseBranchList(readOrFail(flags.from), flags.from)
-          : parseBranchList(
-              JSON.stringify({ asOf: flags.asOf ?? new Date().toISOString().slice(0, 10), releases: flags.set!.split(',').map((s) => s.trim()).filter(Boolean) }),
-              '--set',
-            );
+          : branchListOf(flags.set!.split(',').map((s) => s.trim()).filter(Boolean), flags.asOf ?? new Date().toISOString().slice(0, 10), '--set');
         const file = await saveBranchList(list);
         process.stdout.write(`supported nixpkgs releases as of ${list.asOf}: ${list.releases.join(', ')}\nwritten to ${file}\n`);
       } else {

@@ -2,6 +2,7 @@
 import { ExitCode } from '../core/errors.js';
 import { escapeControl } from '../core/escape.js';
 import { VERSION } from '../core/version.js';
+import { warn } from './output.js';
 import type { Register } from './types.js';
 
 interface MigrateFlags {
@@ -26,7 +27,7 @@ export const register: Register = (program, setExitCode) => {
       const { migrate } = await import('../app/migrate.js');
       const result = await migrate(paths, { stagex: flags.stagex, ...(flags.out ? { out: flags.out } : {}), host: flags.host, force: flags.force, toolVersion: VERSION });
       for (const { name, dir, plan } of result.hosts) {
-        for (const w of plan.warnings) process.stderr.write(`nixharden: warning: ${escapeControl(`${name}: ${w}`)}\n`);
+        for (const w of plan.warnings) warn(`${name}: ${w}`);
         const services = plan.services.filter((s) => s.status === 'mapped').length;
         const pinned = plan.stagex.pinned ? `pinned to stagex ${plan.stagex.release ?? ''}`.trimEnd() : 'UNPINNED';
         process.stdout.write(

@@ -1,15 +1,16 @@
 /**
  * `nixharden pin PATH…`: move pins to the newest commit of their branch that
- * the trust policy (or the given keys) accepts, with matching hashes.
- * Dry run by default (a unified diff); `--write` writes every file or none.
+ * the trust policy (or the given keys) accepts, with matching hashes; pins
+ * already on an accepted commit stay unless `--update`. Tag pins are fixed to
+ * their tagged commit. Dry run by default (a unified diff); `--write` writes
+ * every file or none.
  */
 import { Option } from 'commander';
 import { DEFAULT_BRANCH_TTL_SECONDS, DEFAULT_PIN_LIMIT as DEFAULT_LIMIT } from '../core/defaults.js';
 import { UserError } from '../core/errors.js';
-import { escapeControl } from '../core/escape.js';
 import { collect, nonNegativeInt, parseCount, parseSize, positiveInt } from './flags.js';
 import type { Register } from './types.js';
-
+import { warn, withProgress } from './output.js';
 
 interface Flags {
   policy?: string;
@@ -17,6 +18,8 @@ interface Flags {
   allowedSigners?: string;
   input: string[];
   all?: boolean;
+  update?: boolean;
+  requireSignedTag?: boolean;
   repo?: string;
   branch?: string;
   limit: number;
@@ -33,13 +36,15 @@ interface Flags {
 export const register: Register = (program) => {
   program
     .command('pin')
-    .description('pin to the newest commit of each tracked branch that satisfies a trust policy, with its hashes')
+    .description('pin to the newest commit of each tracked branch that satisfies a trust policy, with its hashes (pins already on an accepted commit stay unless --update)')
     .argument('<paths...>', 'configuration files or directories')
     .option('--policy <file>', 'trust policy (nixharden-policy.toml/.yaml)')
     .option('--keyring <file>', 'without a policy: OpenPGP certificates whose good signature is enough; repeatable', collect, [])
     .option('--allowed-signers <file>', 'without a policy: SSH allowed-signers file whose good signature is enough')
     .option('--input <name>', 'pin only this input / entry / owner/repo (repeatable; default: every nixpkgs pin)', collect, [])
     .option('--all', 'pin every GitHub pin, not only nixpkgs')
+    .option('--update', 'also move pins that are already on an accepted commit to the newest accepted commit')
+    .option('--require-signed-tag', 'tag pins need an annotated tag object that the policy (or keys) accepts, not only an accepted tagged commit')
     .option('--repo <dir>', 'read commits and trees from this local clone (no network)')
     .option('--branch <name>', 'track this branch instead of the one each pin names')
     .option('--limit <n>', `examine at most N commits per branch (default ${DEFAULT_LIMIT})`, positiveInt, DEFAULT_LIMIT)
@@ -62,26 +67,29 @@ export const register: Register = (program) => {
         import('../sources/cache.js'),
         import('../report/pin.js'),
       ]);
-      const progress = process.stderr.isTTY ? (m: string) => process.stderr.write(`\r\x1b[2K${m}`) : undefined;
-      const plan = await planPins({
-        paths,
-        policy: flags.policy ? await loadPolicy(flags.policy) : undefined,
-        keyrings: flags.keyring,
-        allowedSigners: flags.allowedSigners,
-        inputs: flags.input,
-        all: flags.all,
-        repoDir: flags.repo,
-        branch: flags.branch,
-        limit: flags.limit,
-        githubApi: flags.githubApi,
-        archiveBase: flags.archiveBase,
-        cacheDir: flags.cacheDir ?? defaultCacheDir(),
-        ...(flags.ttl !== undefined ? { branchTtlSeconds: flags.ttl } : {}),
-        download: { retries: flags.retries, ...(flags.maxSize ? { maxBytes: flags.maxSize } : {}) },
-        progress,
-      });
-      if (progress) process.stderr.write('\r\x1b[2K');
-      for (const w of plan.warnings) process.stderr.write(`nixharden: warning: ${escapeControl(w)}\n`);
+      const policy = flags.policy ? await loadPolicy(flags.policy) : undefined;
+      const plan = await withProgress((progress) =>
+        planPins({
+          paths,
+          policy,
+          keyrings: flags.keyring,
+          allowedSigners: flags.allowedSigners,
+          inputs: flags.input,
+          all: flags.all,
+          update: flags.update,
+          requireSignedTag: flags.requireSignedTag,
+          repoDir: flags.repo,
+          branch: flags.branch,
+          limit: flags.limit,
+          githubApi: flags.githubApi,
+          archiveBase: flags.archiveBase,
+          cacheDir: flags.cacheDir ?? defaultCacheDir(),
+          ...(flags.ttl !== undefined ? { branchTtlSeconds: flags.ttl } : {}),
+          download: { retries: flags.retries, ...(flags.maxSize ? { maxBytes: flags.maxSize } : {}) },
+          progress,
+        }),
+      );
+      for (const w of plan.warnings) warn(w);
       const written = flags.write ? await writePinPlan(plan) : [];
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(pinPlanToJson(plan, written), null, 2)}\n`);
       else process.stdout.write(pinPlanToText(plan, written, flags.write === true));

@@ -61,6 +61,8 @@ platform = "ignore"
 allow-weak-hash = false
 require-user-presence = false
 require-user-verification = false
+# nixharden pin: a tag pin must carry an annotated tag object that satisfies the rules too.
+require-signed-tag = false
 
 # Every rule must hold. Rule types: "threshold", "two-party".
 [[repositories.rules]]

@@ -3,6 +3,7 @@ import { ExitCode, UserError } from '../core/errors.js';
 import { escapeControl } from '../core/escape.js';
 import { parseCount, parseSize } from './flags.js';
 import type { Register } from './types.js';
+import { detail, withProgress } from './output.js';
 
 interface PrefetchFlags {
   unpack?: boolean;
@@ -37,13 +38,22 @@ export const register: Register = (program, setExitCode) => {
       if (expected && !isStrongAlgorithm(expected.algorithm)) {
         throw new UserError(`--expected uses ${expected.algorithm}, which is too weak to verify anything; use sha256 or sha512`);
       }
-      const result = await prefetch(source, {
-        unpack: flags.unpack,
-        name: flags.name,
-        algorithm: expected?.algorithm ?? 'sha256',
-        maxBytes: flags.maxSize,
-        maxUnpackedBytes: flags.maxUnpackedSize,
-        retries: flags.retries,
+      detail(`hashing ${source}${flags.unpack ? ' (unpacked)' : ''}`);
+      const result = await withProgress(async (progress) => {
+        const task = progress.start(`hashing ${source}`, { bytes: true });
+        try {
+          return await prefetch(source, {
+            unpack: flags.unpack,
+            name: flags.name,
+            algorithm: expected?.algorithm ?? 'sha256',
+            maxBytes: flags.maxSize,
+            maxUnpackedBytes: flags.maxUnpackedSize,
+            retries: flags.retries,
+            onBytes: (n, total) => task.update(n, total),
+          });
+        } finally {
+          task.end();
+        }
       });
       const matches = expected ? expected.equals(result.hash) : undefined;
       process.stdout.write(flags.format === 'json' ? `${JSON.stringify(prefetchToJson(result, expected?.sri, matches), null, 2)}\n` : prefetchToText(result));

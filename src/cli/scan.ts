@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import { Option } from 'commander';
 import { UserError } from '../core/errors.js';
-import { escapeControl } from '../core/escape.js';
 import { VERSION } from '../core/version.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { PROFILE_NAMES, type ProfileName } from '../rules/profiles.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import { parseSize, positiveInt } from './flags.js';
 import type { Register } from './types.js';
+import { detail, note } from './output.js';
 
 interface ScanFlags {
   format: ReportFormat;
@@ -38,7 +38,8 @@ function fixRequest(fix: string | true | undefined, paths: string[]): { mode?: '
   throw new UserError(`--fix takes safe or unsafe (or nothing, before a path); "${fix}" is neither a tier nor an existing path`);
 }
 
-const warn = (message: string): boolean => process.stderr.write(`nixharden: ${escapeControl(message)}\n`);
+/** Notes on stderr (not with --quiet): `warning: …`, fixes not applied, what a --diff did. */
+const warn = note;
 
 export const register: Register = (program, setExitCode) => {
   program
@@ -84,6 +85,7 @@ export const register: Register = (program, setExitCode) => {
         diffOnly: flags.diff === true,
         ...(flags.context !== undefined ? { context: flags.context } : {}),
       });
+      detail(`scanned ${result.files.length} file${result.files.length === 1 ? '' : 's'}${result.configFile ? ` with ${result.configFile}` : ''}: ${result.files.map((f) => f.file).join(', ')}`);
       // Expired ignores, skipped files and rule errors are warnings on stderr in every format.
       for (const n of result.notes) warn(`warning: ${n.where ? `${n.where}: ` : ''}${n.message}`);
       if (plan) {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCount } from './flags.js';
 import type { Register } from './types.js';
+import { warn, withProgress } from './output.js';
 
 interface ImportFlags {
   output?: string;
@@ -26,13 +27,13 @@ export const register: Register = (program, setExitCode) => {
       const { importStagex, defaultIndexPath } = await import('../migrate/stagex/load.js');
       const { writeFileAtomic } = await import('../core/fs.js');
       const { escapeControl } = await import('../core/escape.js');
-      const progress = process.stderr.isTTY ? (m: string) => process.stderr.write(`\r\x1b[2K${escapeControl(m)}`) : undefined;
-      const index = await importStagex(source, { release: flags.release, cacheDir: flags.cacheDir, retries: flags.retries, progress });
-      if (progress) process.stderr.write('\r\x1b[2K');
+      const index = await withProgress((progress) =>
+        importStagex(source, { release: flags.release, cacheDir: flags.cacheDir, retries: flags.retries, progress: (m) => progress.status(m) }),
+      );
       const output = flags.output ?? defaultIndexPath();
       await mkdir(path.dirname(path.resolve(output)), { recursive: true });
       await writeFileAtomic(output, `${JSON.stringify(index, null, 2)}\n`);
-      for (const w of index.warnings) process.stderr.write(`nixharden: warning: ${escapeControl(w)}\n`);
+      for (const w of index.warnings) warn(w);
       const withDigest = index.images.filter((i) => i.digest !== null).length;
       const release = index.release ? `stagex ${index.release}` : 'stagex';
       const warnings = `${index.warnings.length} warning${index.warnings.length === 1 ? '' : 's'}`;

@@ -4,9 +4,9 @@
  */
 import { Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
-import { escapeControl } from '../core/escape.js';
 import { collect, positiveInt } from './flags.js';
 import type { Register } from './types.js';
+import { note, warn, withProgress } from './output.js';
 
 interface Flags {
   repo?: string;
@@ -40,9 +40,9 @@ export const register: Register = (program, setExitCode) => {
     .option('--github-api <url>', 'GitHub API base URL (default $NIXHARDEN_GITHUB_API or https://api.github.com)')
     .action(async (revs: string[], flags: Flags) => {
       const [{ runVerifyCommit }, { commitReportToJson, commitReportToText }] = await Promise.all([import('../app/verify-commit.js'), import('../report/verify-commit.js')]);
-      const { commits, warnings } = await runVerifyCommit({ revs, keyrings: flags.keyring, ...flags });
-      for (const w of warnings) process.stderr.write(`nixharden: warning: ${escapeControl(w)}\n`);
-      if (commits.length === 0) process.stderr.write('nixharden: no commits to verify\n');
+      const { commits, warnings } = await withProgress((progress) => runVerifyCommit({ revs, keyrings: flags.keyring, ...flags, progress }));
+      for (const w of warnings) warn(w);
+      if (commits.length === 0) note('no commits to verify');
       for (const c of commits) process.stdout.write(flags.format === 'json' ? `${JSON.stringify(commitReportToJson(c))}\n` : commitReportToText(c));
       setExitCode(commits.every((c) => c.verified) ? ExitCode.Ok : ExitCode.Findings);
     });

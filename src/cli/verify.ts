@@ -9,6 +9,7 @@ import { ExitCode, UserError } from '../core/errors.js';
 import { describeFsError } from '../core/fs.js';
 import { nonNegativeInt, positiveInt } from './flags.js';
 import type { Register } from './types.js';
+import { withProgress } from './output.js';
 
 interface CommonFlags {
   policy?: string;
@@ -69,7 +70,9 @@ export const register: Register = (program, setExitCode) => {
       }
       if (all.length === 0) throw new UserError('give store paths, or --closure FILE');
       const policy = await loadPolicy(requirePolicy(flags));
-      const results = await verifyCachePaths({ paths: all, policy, http: { ...httpOptions(flags), ...(flags.jobs ? { concurrency: flags.jobs } : {}) } });
+      const results = await withProgress((progress) =>
+        verifyCachePaths({ paths: all, policy, http: { ...httpOptions(flags), ...(flags.jobs ? { concurrency: flags.jobs } : {}) }, progress }),
+      );
       // A disagreement between caches is an alarm: it is reported first.
       const ordered = [...results.filter((r) => r.reason === 'disagree'), ...results.filter((r) => r.reason !== 'disagree')];
       const out = ordered.map((r) => (flags.format === 'json' ? `${JSON.stringify(pathVerdictToJson(r))}\n` : pathVerdictToText(r)));

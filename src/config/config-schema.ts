@@ -1,3 +1,4 @@
+import { RELEASE_PATTERN } from '../data/nixpkgs-branches.js';
 import { PROFILE_NAMES } from '../rules/profiles.js';
 import { SEVERITIES } from '../rules/types.js';
 
@@ -61,7 +62,7 @@ export const configSchema = {
         supportedReleases: {
           type: 'array',
           minItems: 1,
-          items: { type: 'string', pattern: '^\\d{2}\\.\\d{2}$' },
+          items: { type: 'string', pattern: RELEASE_PATTERN },
           description: 'Supported nixpkgs releases ("26.05"), replacing the embedded list (NH020).',
         },
         supportedReleasesAsOf: { ...date, description: 'Day the supportedReleases list was checked; NH020 messages cite it.' },

@@ -129,7 +129,7 @@ const MESSAGES: Record<string, (key: string, value: unknown) => string> = {
   'options.staleDays': (key) => `"${key}" must be a positive integer`,
   'options.supportedReleases': listMessage,
   'options.supportedReleases:minItems': (key) => `"${key}" must name at least one release`,
-  'options.supportedReleases.*:pattern': (_, v) => `"supportedReleases" entries must be nixpkgs releases like "26.05" (got "${String(v)}")`,
+  'options.supportedReleases.*:pattern': (_, v) => `"supportedReleases" entries must be nixpkgs releases like "26.05" or "26.11" (got "${String(v)}")`,
   'options.supportedReleasesAsOf': dateMessage,
   scan: () => '"scan" must be a table',
   'scan.minSeverity': severityMessage,

@@ -16,6 +16,11 @@ export interface Fix {
   /** One line saying what the fix does and, for unsafe fixes, what behaviour may change. */
   description: string;
   edits: TextEdit[];
+  /**
+   * Fixes of one file that name the same group (a setting, say `sandbox`) are applied together or
+   * not at all: fixing one definition of a setting and not another would leave two different values.
+   */
+  group?: string;
 }
 
 export function editFromSpan(span: Span, replacement: string): TextEdit {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
-import { SUPPORTED_BRANCHES, type SupportedBranches } from './nixpkgs-branches.js';
+import { isReleaseName, SUPPORTED_BRANCHES, type SupportedBranches } from './nixpkgs-branches.js';
 
 export const BRANCHES_FILE = 'nixpkgs-branches.json';
 
@@ -18,28 +18,45 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'nixharden');
 }
 
-const RELEASE = /^\d{2}\.\d{2}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Why `date` cannot date a list (not YYYY-MM-DD on the calendar, or after tomorrow in UTC), or undefined. */
+export function asOfProblem(date: string, now = Date.now()): string | undefined {
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;
+  // Date rolls 2026-02-30 over to March: only a date that comes back unchanged is on the calendar.
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) return `${JSON.stringify(date)} is not a calendar date (YYYY-MM-DD)`;
+  // Tomorrow is still today somewhere: allow one day for time zones, no more.
+  if (date > new Date(now + 86_400_000).toISOString().slice(0, 10)) return `${date} is in the future; a list can only say what was supported up to today`;
+  return undefined;
+}
 
 /** Validates a list read from `file`; a bad entry is a UserError naming the file and line. */
 export function parseBranchList(text: string, file: string): SupportedBranches {
-  const lineOf = (needle: string): number | undefined => {
-    const i = text.indexOf(needle);
-    return i < 0 ? undefined : text.slice(0, i).split('\n').length;
-  };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     throw new UserError(`not a branch list: ${(e as Error).message}`, undefined, file);
   }
+  return checkBranchList(doc, file, (needle) => {
+    const i = text.indexOf(needle);
+    return i < 0 ? 1 : text.slice(0, i).split('\n').length;
+  });
+}
+
+/** Validates a list given on the command line; errors name `place` (the flag), without a line. */
+export function branchListOf(releases: string[], asOf: string, place: string): SupportedBranches {
+  return checkBranchList({ asOf, releases }, place, () => undefined);
+}
+
+function checkBranchList(doc: unknown, place: string, lineOf: (needle: string) => number | undefined): SupportedBranches {
   const d = doc as Partial<SupportedBranches>;
-  if (typeof d !== 'object' || d === null || typeof d.asOf !== 'string' || !DATE.test(d.asOf)) {
-    throw new UserError('a branch list needs "asOf": "YYYY-MM-DD" and "releases": ["YY.MM", …]', undefined, file, lineOf('"asOf"') ?? 1);
+  if (typeof d !== 'object' || d === null || typeof d.asOf !== 'string') {
+    throw new UserError('a branch list needs "asOf": "YYYY-MM-DD" and "releases": ["YY.05" or "YY.11", …]', undefined, place, lineOf('"asOf"'));
   }
-  if (!Array.isArray(d.releases) || d.releases.length === 0) throw new UserError('"releases" must be a non-empty list of "YY.MM" versions', undefined, file, lineOf('"releases"') ?? 1);
+  const dateProblem = asOfProblem(d.asOf);
+  if (dateProblem) throw new UserError(dateProblem, undefined, place, lineOf('"asOf"'));
+  if (!Array.isArray(d.releases) || d.releases.length === 0) throw new UserError('name at least one release (YY.05 or YY.11)', undefined, place, lineOf('"releases"'));
   for (const r of d.releases) {
-    if (typeof r !== 'string' || !RELEASE.test(r)) throw new UserError(`release ${JSON.stringify(r)} is not a YY.MM version`, undefined, file, lineOf(JSON.stringify(r)) ?? 1);
+    if (typeof r !== 'string' || !isReleaseName(r)) throw new UserError(`release ${JSON.stringify(r)} is not a nixpkgs release (YY.05 or YY.11)`, undefined, place, lineOf(JSON.stringify(r)));
   }
   return { asOf: d.asOf, releases: [...d.releases] };
 }

@@ -18,6 +18,14 @@ export const SUPPORTED_BRANCHES: SupportedBranches = {
   releases: ['26.05', '26.11'],
 };
 
+/** A release version: NixOS has released in May and November (YY.05, YY.11) since 21.05. Also the config schema's pattern. */
+export const RELEASE_PATTERN = '^\\d{2}\\.(05|11)$';
+const RELEASE = new RegExp(RELEASE_PATTERN);
+
+export function isReleaseName(s: string): boolean {
+  return RELEASE.test(s);
+}
+
 /** Rolling branches that always receive updates. */
 export const ROLLING_BRANCHES = ['master', 'nixos-unstable', 'nixos-unstable-small', 'nixpkgs-unstable', 'staging', 'staging-next'];
 

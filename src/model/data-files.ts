@@ -7,6 +7,7 @@ import { LineIndex, type Span } from '../core/span.js';
 import { UserError } from '../core/errors.js';
 import { jsonEntry, jsonGet, jsonScalar, parseJsonWithPositions, type JsonNode } from '../syntax/json-positions.js';
 import { parseNixConf } from '../syntax/nixconf.js';
+import { checkFlakeLock, lockGraph } from './flake-lock-check.js';
 import { confLineSetting } from './settings.js';
 import type { FileModel, ImportRef, LockNode, ParseProblem, SourcesEntry } from './types.js';
 import type { SourceKind } from '../discover/kind.js';
@@ -89,53 +90,36 @@ function lineStartOffset(text: string, line: number): number {
 
 type Scalar = string | number | boolean;
 
-function scalarFields(node: JsonNode | undefined, lines: LineIndex, file: string): { values: Map<string, Scalar>; spans: Map<string, Span> } | undefined {
+function scalarFields(
+  node: JsonNode | undefined,
+  lines: LineIndex,
+  file: string,
+  valid: (key: string) => boolean,
+): { values: Map<string, Scalar>; spans: Map<string, Span> } | undefined {
   if (!node || node.type !== 'object') return undefined;
   const values = new Map<string, Scalar>();
   const spans = new Map<string, Span>();
   for (const e of node.entries) {
     const v = jsonScalar(e.value);
-    if (v === undefined || v === null) continue;
+    if (v === undefined || v === null || !valid(e.key)) continue;
     values.set(e.key, v);
     spans.set(e.key, lines.span(file, e.value.start, e.value.end));
   }
   return { values, spans };
 }
 
-/** flake.lock: every node, with the input path that reaches it from the root. */
+/** flake.lock: every node, with the input path that reaches it from the root. Structure errors are parse problems; the rest is still modelled. */
 export function modelFlakeLock(input: FileInput): FileModel {
   const model = emptyModel(input, 'flake.lock');
   model.lockNodes = [];
   const doc = parseJsonFile(input, model);
   if (!doc) return model;
   const lines = new LineIndex(input.text);
+  const structure = checkFlakeLock(doc, lines, input.file);
+  model.parseProblems.push(...structure.problems);
   const nodes = jsonGet(doc, 'nodes');
-  if (!nodes || nodes.type !== 'object') {
-    model.parseProblems.push({ message: 'not a flake.lock: no "nodes" object', span: lines.span(input.file, doc.start, doc.start) });
-    return model;
-  }
-  const rootRef = jsonScalar(jsonGet(doc, 'root'));
-  const rootId = typeof rootRef === 'string' ? rootRef : 'root';
-
-  // Resolve an input reference: a node id, or a follows path from the root.
-  const inputsOf = (id: string): Map<string, JsonNode> => {
-    const m = new Map<string, JsonNode>();
-    const ins = jsonGet(jsonGet(nodes, id), 'inputs');
-    if (ins && ins.type === 'object') for (const e of ins.entries) m.set(e.key, e.value);
-    return m;
-  };
-  const resolve = (ref: JsonNode, depth = 0): string | undefined => {
-    if (depth > 64) return undefined;
-    if (ref.type === 'string') return ref.value;
-    if (ref.type !== 'array') return undefined;
-    let cur: string | undefined = rootId;
-    for (const step of ref.items) {
-      if (!cur || step.type !== 'string') return undefined;
-      const next = inputsOf(cur).get(step.value);
-      cur = next ? resolve(next, depth + 1) : undefined;
-    }
-    return cur;
-  };
+  if (!nodes || nodes.type !== 'object') return model;
+  const { rootId, inputsOf, resolve } = lockGraph(doc);
 
   // Breadth-first from the root: each node gets the shortest input path reaching it.
   const paths = new Map<string, string[]>([[rootId, []]]);
@@ -156,8 +140,10 @@ export function modelFlakeLock(input: FileInput): FileModel {
   }
 
   for (const e of nodes.entries) {
-    const locked = scalarFields(jsonGet(e.value, 'locked'), lines, input.file);
-    const original = scalarFields(jsonGet(e.value, 'original'), lines, input.file);
+    if (e.value.type !== 'object') continue;
+    const valid = (field: string) => (key: string) => structure.isValid(['nodes', e.key, field, key]);
+    const locked = scalarFields(jsonGet(e.value, 'locked'), lines, input.file, valid('locked'));
+    const original = scalarFields(jsonGet(e.value, 'original'), lines, input.file, valid('original'));
     const flake = jsonScalar(jsonGet(e.value, 'flake'));
     const node: LockNode = {
       id: e.key,

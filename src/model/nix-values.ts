@@ -16,6 +16,8 @@ export interface NodeCtx {
   lines: LineIndex;
   /** Names bound by some `let` / `rec { }` of the file, when the parser knows them (a fast negative for resolveVariable). */
   boundNames?: Set<string> | null;
+  /** Ids of the `let` / `rec` definitions whose values are being built (a self-reference stops there). */
+  resolving?: Set<number>;
 }
 
 export function spanOf(ctx: NodeCtx, n: SNode): Span {
@@ -198,7 +200,7 @@ export function toStatic(ctx: NodeCtx, node: SNode, depth = 0): StaticValue {
     case 'variable_expression': {
       const name = textOf(ctx, n);
       const def = resolveVariable(ctx, n, name);
-      if (def) return toStatic(ctx, def, depth + 1);
+      if (def) return definitionValue(ctx, def, n, depth);
       if (name === 'true' || name === 'false') return { kind: 'bool', value: name === 'true', span: spanOf(ctx, n) };
       if (name === 'null') return { kind: 'null', span: spanOf(ctx, n) };
       return unknown(ctx, n);
@@ -241,6 +243,23 @@ export function toStatic(ctx: NodeCtx, node: SNode, depth = 0): StaticValue {
   }
 }
 
+/**
+ * The value of the definition `def` that the variable `ref` resolved to. A
+ * definition that refers to itself (`pkgs = { inherit pkgs; … }`, a fixpoint)
+ * is unknown where it recurs: expanding it again would only copy it, and with
+ * two self-references the copies double at each level.
+ */
+function definitionValue(ctx: NodeCtx, def: SNode, ref: SNode, depth: number): StaticValue {
+  const resolving = (ctx.resolving ??= new Set());
+  if (resolving.has(def.id)) return unknown(ctx, ref);
+  resolving.add(def.id);
+  try {
+    return toStatic(ctx, def, depth + 1);
+  } finally {
+    resolving.delete(def.id);
+  }
+}
+
 function attrsValue(ctx: NodeCtx, n: SNode, depth: number): StaticValue {
   const entries = new Map<string, StaticValue>();
   const span = spanOf(ctx, n);
@@ -276,7 +295,7 @@ function attrsValue(ctx: NodeCtx, n: SNode, depth: number): StaticValue {
           let v: StaticValue = unknown(ctx, a);
           if (b.type === 'inherit') {
             const def = resolveVariable(ctx, b, name);
-            if (def) v = toStatic(ctx, def, depth + 1);
+            if (def) v = definitionValue(ctx, def, a, depth);
           }
           entries.set(name, v);
         }

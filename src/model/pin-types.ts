@@ -47,6 +47,11 @@ export interface Pin {
   url?: string;
   /** Branch or tag the pin tracks. */
   ref?: string;
+  /**
+   * The tag the pin names, when it is pinned by tag: fetchFromGitHub's `tag = "…"`, or the
+   * `# tag: X` comment `nixharden pin` leaves beside the `rev` it resolved the tag to.
+   */
+  tag?: string;
   /** Full commit id the pin is fixed to. */
   rev?: string;
   /** Content hash as written (any Nix form). */

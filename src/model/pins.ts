@@ -11,6 +11,8 @@ import type { ConfigModel, FetchCall, FileModel, LockNode, SourcesEntry, StaticV
 
 /** The trailing comment the rewriters leave so a pinned commit still names its branch. */
 export const BRANCH_COMMENT = /#\s*branch:\s*([A-Za-z0-9._/-]+)/;
+/** …or the tag it was resolved from (fetchFromGitHub `tag = "…"` rewritten to `rev`). */
+export const TAG_COMMENT = /#\s*tag:\s*([A-Za-z0-9._/+-]+)/;
 
 export function listPins(model: ConfigModel): Pin[] {
   const pins = model.files.flatMap(pinsOfFile);
@@ -85,7 +87,16 @@ function str(v: StaticValue | undefined): string | undefined {
 
 /** A `# branch: X` comment on the given line. */
 export function branchComment(f: FileModel, line: number): string | undefined {
-  for (const c of f.comments) if (c.line === line) return BRANCH_COMMENT.exec(c.text)?.[1];
+  return commentMatch(f, line, BRANCH_COMMENT);
+}
+
+/** A `# tag: X` comment on the given line. */
+export function tagComment(f: FileModel, line: number): string | undefined {
+  return commentMatch(f, line, TAG_COMMENT);
+}
+
+function commentMatch(f: FileModel, line: number, re: RegExp): string | undefined {
+  for (const c of f.comments) if (c.line === line) return re.exec(c.text)?.[1];
   return undefined;
 }
 
@@ -96,7 +107,8 @@ function flakeInputPin(f: FileModel, input: FileModel['flakeInputs'] & object ex
   const github = (parsed && githubOf(parsed)) ?? (attr('type') === 'github' && attr('owner') && attr('repo') ? { owner: attr('owner')!, repo: attr('repo')! } : undefined);
   const rev = fullRev(parsed) ?? (attr('rev') && FULL_COMMIT_ID.test(attr('rev')!) ? attr('rev') : undefined);
   const line = input.url?.span.startLine ?? input.span.startLine;
-  const ref = parsed?.ref ?? attr('ref') ?? branchComment(f, input.url?.span.endLine ?? line);
+  // The comment sits after `url = "…";`, or after `rev = "…";` in the attribute form.
+  const ref = parsed?.ref ?? attr('ref') ?? branchComment(f, input.url?.span.endLine ?? input.attrs.get('rev')?.span.endLine ?? line);
   const hash = attr('narHash');
   const source = inputRef(input);
   return {
@@ -166,7 +178,8 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
   const rev = revArg && FULL_COMMIT_ID.test(revArg) ? revArg : fullRev(parsed);
   const hash = a('hash') ?? a('sha256') ?? a('narHash') ?? a('outputHash');
   const revLine = call.args.get('rev')?.span.endLine ?? call.args.get('url')?.span.endLine;
-  const ref = (revArg && !FULL_COMMIT_ID.test(revArg) ? revArg : undefined) ?? a('ref') ?? a('tag') ?? parsed?.ref ?? (revLine ? branchComment(f, revLine) : undefined);
+  const tag = a('tag') ?? (call.fetcher === 'fetchFromGitHub' && rev && revLine ? tagComment(f, revLine) : undefined);
+  const ref = (revArg && !FULL_COMMIT_ID.test(revArg) ? revArg : undefined) ?? a('ref') ?? tag ?? parsed?.ref ?? (revLine ? branchComment(f, revLine) : undefined);
   const urlValue = call.args.get('url');
   // `fetchTarball args` with args from a function parameter: nothing to read, so nothing to judge.
   const readable = !!(url || github || rev || hash || ref || call.args.has('urls'));
@@ -179,6 +192,7 @@ function fetchPin(f: FileModel, call: FetchCall): Pin {
     ...(github ? { github } : {}),
     ...(url ? { url } : {}),
     ...(ref ? { ref: ref.replace(/^refs\/heads\//, '') } : {}),
+    ...(tag ? { tag } : {}),
     ...(rev ? { rev } : {}),
     ...(hash ? { hash } : {}),
     mutable: !rev && !hash,

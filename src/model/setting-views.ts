@@ -29,6 +29,8 @@ export interface SettingView {
   span: Span;
   keySpan: Span;
   wrappers: Wrapper[];
+  /** The value as the model read it (a Nix bool, a string literal, …); absent for command-line flags. */
+  value?: StaticValue;
 }
 
 const lineIndexes = new WeakMap<FileModel, LineIndex>();
@@ -111,7 +113,7 @@ export function settingViews(file: FileModel): SettingView[] {
   const views: SettingView[] = file.settings.map((s) => {
     const { key, append } = canonicalKey(s.key);
     const { words, unknown } = valueWords(file, s.value);
-    return { key, append: append || s.append, origin: s.origin, optionName: s.optionName, words, unknown, span: s.span, keySpan: s.keySpan, wrappers: s.wrappers };
+    return { key, append: append || s.append, origin: s.origin, optionName: s.optionName, words, unknown, span: s.span, keySpan: s.keySpan, wrappers: s.wrappers, value: s.value };
   });
   const all = views.concat(flagSettings(file));
   viewCache.set(file, all);

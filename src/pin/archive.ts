@@ -24,8 +24,6 @@ export interface ArchiveHashes {
 
 export interface ArchiveOptions extends DownloadOptions {
   maxUnpackedBytes?: number;
-  /** Progress: bytes received so far. */
-  onBytes?: (bytes: number) => void;
 }
 
 /** Downloads `url` once and hashes it both ways; a truncated or oversized body is an error, never a hash. */
@@ -42,7 +40,6 @@ export async function hashArchiveUrl(url: string, opts: ArchiveOptions = {}): Pr
         if (r.done) return undefined;
         flat.update(r.value);
         bytes += r.value.length;
-        opts.onBytes?.(bytes);
         return r.value;
       };
       async function* counted(): AsyncGenerator<Buffer> {

@@ -40,6 +40,8 @@ export interface Selection {
   rev: string;
   /** How many newer commits on the branch were passed over. */
   behind: number;
+  /** Those commits, newest first, with why each failed. */
+  skipped: CommitReport[];
   /** Committer time of `rev`, seconds since the epoch (flake.lock `lastModified`). */
   committedAt?: number;
   report: CommitReport;
@@ -65,14 +67,14 @@ export function withIdentity(source: RangeCapable, repo: GitHubRepo): RangeCapab
 }
 
 /** The policy narrowed to the one repository entry that applies to this repo and branch. */
-async function narrowPolicy(source: CommitSource, policy: TrustPolicy, branch: string): Promise<TrustPolicy> {
+async function narrowPolicy(source: CommitSource, policy: TrustPolicy, branch: string | undefined): Promise<TrustPolicy> {
   const entry = selectRepository(policy, await source.identity(), branch);
   // The branch was matched here; verifyCommits is then given commit ids, not the branch.
   return { ...policy, repositories: [{ ...entry, branch: undefined }] };
 }
 
 /** Verifies the given commits (full ids) under the trust input; reports in the same order. */
-export async function verifyRevs(source: RangeCapable, revs: string[], trust: TrustInput, branch: string): Promise<{ reports: CommitReport[]; warnings: string[] }> {
+export async function verifyRevs(source: RangeCapable, revs: string[], trust: TrustInput, branch: string | undefined): Promise<{ reports: CommitReport[]; warnings: string[] }> {
   const policy = trust.policy ? await narrowPolicy(source, trust.policy, branch) : undefined;
   const { commits, warnings } = await verifyCommits({
     source,
@@ -108,6 +110,7 @@ export async function selectCommit(opts: SelectOptions): Promise<Selection> {
           tip,
           rev: report.rev,
           behind: skipped.length,
+          skipped,
           committedAt: await commitTime(source, report.rev),
           report,
           explanation: explainBehind(opts.branch, skipped),
@@ -119,7 +122,7 @@ export async function selectCommit(opts: SelectOptions): Promise<Selection> {
     checked += fresh.length;
     opts.onProgress?.(checked);
   }
-  const why = skipped.length ? `: ${summarise(skipped)}` : '';
+  const why = skipped.length ? `: ${describeCommits(skipped, 'examined')}` : '';
   throw new UserError(
     `no commit on ${opts.branch} of ${opts.repo.owner}/${opts.repo.repo} satisfies ${opts.policy ? 'the trust policy' : 'the given keys'} within the newest ${skipped.length} commit${skipped.length === 1 ? '' : 's'} (limit ${limit})${why}; nothing changed`,
     1,
@@ -138,7 +141,8 @@ async function resolveBranch(source: CommitSource, branch: string): Promise<stri
   }
 }
 
-async function commitTime(source: CommitSource, rev: string): Promise<number | undefined> {
+/** Committer time of `rev` (seconds since the epoch), read from the raw commit. */
+export async function commitTime(source: CommitSource, rev: string): Promise<number | undefined> {
   const read = (await source.readCommits([rev])).get(rev);
   if (!read || 'error' in read) return undefined;
   const head = read.raw.toString('utf8', 0, Math.min(read.raw.length, 64 * 1024));
@@ -147,28 +151,38 @@ async function commitTime(source: CommitSource, rev: string): Promise<number | u
   return m ? Number(m[1]) : undefined;
 }
 
-/** "on the tip of nixos-25.11" or "12 commits behind nixos-25.11: the 12 newer commits are …". */
+/**
+ * Where the chosen commit sits on its branch, as one sentence:
+ * "the tip of nixos-25.11", "1 commit behind nixos-25.11: the newer commit is unsigned",
+ * "12 commits behind nixos-25.11: the 12 newer commits are …" or, with several reasons,
+ * "4 commits behind nixos-25.11: of the 4 newer commits, 3 are …; 1 is …".
+ */
 export function explainBehind(branch: string, skipped: CommitReport[]): string {
   if (skipped.length === 0) return `the tip of ${branch}`;
   const n = skipped.length;
-  return `${n} commit${n === 1 ? '' : 's'} behind ${branch}: ${n === 1 ? 'the newer commit' : `the ${n} newer commits`} ${summarise(skipped)}`;
+  return `${n} commit${n === 1 ? '' : 's'} behind ${branch}: ${describeCommits(skipped, 'newer')}`;
 }
 
-/** Why commits failed, grouped: "are signed only by the platform key, which your policy does not accept". */
-export function summarise(reports: CommitReport[]): string {
+/**
+ * Why these commits failed, grouped by reason, with `adjective` naming them
+ * ("newer", "examined", "tagged"): "the newer commit is unsigned", "the 2 newer
+ * commits are unsigned", "of the 3 newer commits, 2 are unsigned; 1 is …".
+ */
+export function describeCommits(reports: CommitReport[], adjective: string): string {
+  const n = reports.length;
   const groups = new Map<string, number>();
   for (const r of reports) groups.set(reasonPhrase(r), (groups.get(reasonPhrase(r)) ?? 0) + 1);
-  if (groups.size === 1) return `${reports.length === 1 ? 'is' : 'are'} ${[...groups.keys()][0]}`;
-  return [...groups.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([phrase, count]) => `${count} ${count === 1 ? 'is' : 'are'} ${phrase}`)
-    .join('; ');
+  const subject = n === 1 ? `the ${adjective} commit` : `the ${n} ${adjective} commits`;
+  if (groups.size === 1) return `${subject} ${n === 1 ? 'is' : 'are'} ${[...groups.keys()][0]}`;
+  const parts = [...groups.entries()].sort((a, b) => b[1] - a[1]).map(([phrase, count]) => `${count} ${count === 1 ? 'is' : 'are'} ${phrase}`);
+  return `of ${subject}, ${parts.join('; ')}`;
 }
 
-function reasonPhrase(r: CommitReport): string {
+/** Why one commit failed, as a predicate: "unsigned", "signed only by the platform key, which …". */
+export function reasonPhrase(r: CommitReport): string {
   if (r.policy) {
     if (r.policy.platformOnly) return 'signed only by the platform key, which your policy does not accept';
-    if (r.reason === 'outside-trust-root') return 'outside the policy (they do not descend from its trust root)';
+    if (r.reason === 'outside-trust-root') return 'outside the policy (not descended from its trust root)';
     if (r.signatures.length === 0) return 'unsigned';
     if (r.policy.signers.length === 0) return 'signed by no signer your policy knows';
     const failed = r.policy.rules.find((x) => !x.satisfied);

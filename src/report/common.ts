@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { LineIndex } from '../core/span.js';
 import { severityRank } from '../rules/engine.js';
-import type { ScanResult } from '../rules/result.js';
+import { remainingFindings, type ScanResult } from '../rules/result.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 
 /** Per-file line lookups for frames and fingerprints, built lazily. */
@@ -62,6 +62,18 @@ export function repoRelative(root: string, absPath: string): string | undefined 
   const rel = path.relative(root, absPath);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
   return rel.split(path.sep).join('/');
+}
+
+/**
+ * The headline count: "N fixed, M remaining" after `scan --fix` (fixed findings stay listed, marked
+ * fixed), else "N findings" (no head when there are none); with the severities of those still standing.
+ */
+export function findingCounts(result: ScanResult): { head?: string; bySeverity: string[] } {
+  const standing = remainingFindings(result);
+  const counts = countBySeverity(standing);
+  const bySeverity = SEVERITIES_DESC.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  if (result.fixed !== undefined) return { head: `${result.fixed} fixed, ${standing.length} remaining`, bySeverity };
+  return { ...(standing.length ? { head: plural(standing.length, 'finding') } : {}), bySeverity };
 }
 
 export function plural(n: number, word: string): string {

@@ -2,6 +2,7 @@ import { docsUrl } from '../rules/meta.js';
 import type { ScanResult } from '../rules/result.js';
 import type { Finding, FixStatus } from '../rules/types.js';
 import { countBySeverity, fingerprints, Sources } from './common.js';
+import { remainingFindings } from '../rules/result.js';
 
 /** Version of the JSON report format; docs/json-schema-v1.json describes it. */
 export const JSON_REPORT_VERSION = 1;
@@ -52,6 +53,8 @@ export function renderJson(result: ScanResult): string {
       belowThreshold: result.belowThreshold,
       minSeverity: result.selection.minSeverity,
       bySeverity: countBySeverity(result.findings),
+      // After `scan --fix`: fixed findings stay in `findings`, marked fixStatus.state "applied".
+      ...(result.fixed !== undefined ? { fixed: result.fixed, remaining: remainingFindings(result).length } : {}),
       rules: result.rules.map((r) => r.id),
       ...(result.configFile ? { configFile: result.configFile } : {}),
     },

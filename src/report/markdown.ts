@@ -1,7 +1,7 @@
 import { docsUrl } from '../rules/meta.js';
 import type { ScanResult } from '../rules/result.js';
 import type { Finding } from '../rules/types.js';
-import { countBySeverity, plural, safeMessage, SEVERITIES_DESC } from './common.js';
+import { findingCounts, plural, safeMessage } from './common.js';
 
 /** Table cells: no pipes or newlines may leak out of a cell. */
 export function cell(s: string): string {
@@ -43,10 +43,9 @@ function table(findings: readonly Finding[], withReason: boolean): string[] {
 
 /** A compact report for a pull-request comment. */
 export function renderMarkdown(result: ScanResult): string {
-  const counts = countBySeverity(result.findings);
-  const bySeverity = SEVERITIES_DESC.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  const { head, bySeverity } = findingCounts(result);
   const out = [
-    `### nixharden: ${result.findings.length === 0 ? 'no findings' : plural(result.findings.length, 'finding')}`,
+    `### nixharden: ${head ?? 'no findings'}`,
     '',
     [
       bySeverity.length ? bySeverity.join(', ') : '',

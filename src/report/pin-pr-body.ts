@@ -14,6 +14,8 @@ import { cell, codeCell } from './markdown.js';
 export interface PinReport {
   version: number;
   branches: { source: string; branch: string; tip: string; rev: string; behind: number; lastModified: number | null; explanation: string }[];
+  /** Tag pins resolved to their tagged commit (absent before tag pins existed). */
+  tags?: { source: string; tag: string; rev: string; explanation: string }[];
   pins: {
     kind: string;
     name: string;
@@ -23,6 +25,8 @@ export interface PinReport {
     ref: string | null;
     rev: string | null;
     age: string | null;
+    /** The tag a tag pin was resolved from. */
+    tag?: string | null;
     action: 'pinned' | 'unchanged' | 'skipped';
     newRev: string | null;
     message: string;
@@ -54,6 +58,7 @@ function pinLabel(p: PinReport['pins'][number]): string {
 
 function from(p: PinReport['pins'][number]): string {
   if (p.rev) return `${codeCell(short(p.rev))}${p.age ? ` (${cell(p.age)} old)` : ''}`;
+  if (p.tag) return `${codeCell(p.tag)} (a tag)`;
   return p.ref ? `${codeCell(p.ref)} (a branch)` : 'unpinned';
 }
 
@@ -79,9 +84,12 @@ export function renderPinPrBody(report: PinReport): string {
       out.push(`| ${cell(b.source)} | ${codeCell(b.branch)} | ${commitLink(b.source, b.rev)} | ${day(b.lastModified)} | ${commitLink(b.source, b.tip)} | ${b.behind} |`);
     }
     out.push('');
-    for (const b of report.branches) out.push(`- **${cell(b.source)} ${codeCell(b.branch)}**: ${cell(b.explanation)}.`);
-    out.push('');
   }
+  const why = [
+    ...report.branches.map((b) => `- **${cell(b.source)} ${codeCell(b.branch)}**: ${cell(b.explanation)}.`),
+    ...(report.tags ?? []).map((t) => `- **${cell(t.source)} tag ${codeCell(t.tag)}**: ${cell(t.explanation)}.`),
+  ];
+  if (why.length) out.push(...why, '');
 
   if (moved.length) {
     out.push(`#### Moved (${moved.length})`, '', '| pin | where | from | to |', '|---|---|---|---|');

@@ -1,6 +1,6 @@
 import type { ScanResult } from '../rules/result.js';
 import type { Finding, Severity } from '../rules/types.js';
-import { countBySeverity, plural, safeCodeLine, safeMessage, SEVERITIES_DESC, Sources } from './common.js';
+import { findingCounts, plural, safeCodeLine, safeMessage, Sources } from './common.js';
 
 export interface TextOptions {
   color: boolean;
@@ -79,9 +79,8 @@ function underline(line: string, startCol: number, endCol: number, paint: (c: st
 }
 
 function summaryLine(result: ScanResult, paint: (c: string, s: string) => string): string {
-  const counts = countBySeverity(result.findings);
-  const parts = SEVERITIES_DESC.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
-  const head = result.findings.length === 0 ? paint('32', 'No findings') : paint('1', plural(result.findings.length, 'finding'));
+  const { head: count, bySeverity: parts } = findingCounts(result);
+  const head = count === undefined ? paint('32', 'No findings') : paint('1', count);
   const rest = [
     result.suppressed.length ? `${result.suppressed.length} suppressed` : '',
     result.belowThreshold

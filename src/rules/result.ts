@@ -26,4 +26,11 @@ export interface ScanResult {
   selection: Selection;
   /** The config file used, if any. */
   configFile?: string;
+  /** Set by `scan --fix`: how many findings its fixes resolved (they stay in `findings`, marked applied). */
+  fixed?: number;
+}
+
+/** The findings still standing: all of them, less those a `--fix` run resolved. */
+export function remainingFindings(result: Pick<ScanResult, 'findings'>): Finding[] {
+  return result.findings.filter((f) => f.fixStatus?.state !== 'applied');
 }

@@ -17,6 +17,8 @@ export type CacheAnswer = { url: string; status: 'found'; text: string } | { url
 export interface NarInfoFetchOptions extends ArtifactHttpOptions {
   /** Requests in flight at once (default 32). */
   concurrency?: number;
+  /** Progress: store paths every cache has answered for so far, of how many. */
+  onProgress?: (paths: number, total: number) => void;
 }
 
 /** A narinfo is a few hundred bytes; anything this large is not one. */
@@ -35,8 +37,11 @@ export async function fetchNarInfos(cacheUrls: string[], hashParts: string[], op
   const dirs = new Map(cacheUrls.filter((u) => u.startsWith('file:')).map((u) => [u, fileURLToPath(u)]));
   const jobs = hashParts.flatMap((h, i) => cacheUrls.map((url, j) => ({ h, i, j, url })));
   const out: CacheAnswer[][] = hashParts.map(() => new Array<CacheAnswer>(cacheUrls.length));
+  const waiting = hashParts.map(() => cacheUrls.length);
+  let answered = 0;
   await mapConcurrent(jobs, concurrency, async ({ h, i, j, url }) => {
     out[i]![j] = dirs.has(url) ? readFromDisk(url, dirs.get(url)!, h) : await readOverHttp(http!, client!, url, h);
+    if (--waiting[i]! === 0) opts.onProgress?.(++answered, hashParts.length);
   });
   return out;
 }

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, runCli } from '../helpers/cli.js';
-import { SigningLab, type TempRepo } from '../helpers/signing.js';
+import { repoRoot } from '../helpers/cli.js';
+import { SigningLab, type GpgKey, type TempRepo } from '../helpers/signing.js';
 import { GitHubStandIn } from '../pin/github-server.js';
 import { copyTree } from '../pin/helpers.js';
 import { readAction, runAction } from './runner.js';
@@ -111,11 +111,12 @@ describe('the action\'s steps, run with bash', () => {
     let policy: string;
     const c: Record<string, string> = {};
     let env: NodeJS.ProcessEnv;
+    let alice: GpgKey;
 
     beforeAll(async () => {
       lab = new SigningLab();
       const home = lab.gpgHome();
-      const alice = home.genKey({ uid: 'Alice <alice@example.org>' });
+      alice = home.genKey({ uid: 'Alice <alice@example.org>' });
       const platform = home.genKey({ uid: 'GitHub <noreply@github.com>' });
       const keys = path.join(tmp, 'keys');
       fs.mkdirSync(keys);
@@ -146,29 +147,11 @@ describe('the action\'s steps, run with bash', () => {
       lab?.cleanup();
     });
 
-    /**
-     * `pin --update` is section 1 of issue #13, built on another branch. Until it is
-     * merged, the action runs from a copy whose bin/nixharden.js drops that one flag
-     * (pin then behaves as today: it moves pins that are not on a verified commit).
-     */
-    function actionPathForPin(): string {
-      if (runCli(['pin', '--help']).stdout.includes('--update')) return repoRoot;
-      const dir = path.join(tmp, 'action-without-update');
-      if (fs.existsSync(dir)) return dir;
-      fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-      for (const f of ['dist', 'node_modules', 'grammars', 'rules', 'package.json']) fs.symlinkSync(path.join(repoRoot, f), path.join(dir, f));
-      fs.writeFileSync(
-        path.join(dir, 'bin', 'nixharden.js'),
-        `const cli = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'cli', 'main.js'))});\nprocess.exitCode = await cli.main(process.argv.filter((a) => a !== '--update'));\n`,
-      );
-      return dir;
-    }
-
     it('pin: moves the pins, writes the pull-request body, and hands it to create-pull-request; a second run opens nothing', async () => {
       const workspace = gitRepo(path.join(tmp, 'pin'));
       copyTree(path.join(repoRoot, 'fixtures', 'pin', 'flake'), workspace);
       const inputs = { mode: 'pin', policy, 'pin-args': `--archive-base ${server.url}` };
-      const job = await run(workspace, inputs, env, actionPathForPin());
+      const job = await run(workspace, inputs, env, repoRoot);
       expect(job.steps.find((s) => s.name === 'Pin')?.stderr).toBe('');
       expect(job.status).toBe(0);
       expect(job.outputs.pin).toMatchObject({ changed: 'true' });
@@ -192,10 +175,24 @@ describe('the action\'s steps, run with bash', () => {
       });
       expect(JSON.parse(fs.readFileSync(path.join(workspace, 'flake.lock'), 'utf8')).nodes.nixpkgs.locked.rev).toBe(c.good);
 
-      const again = await run(workspace, inputs, env, actionPathForPin());
+      const again = await run(workspace, inputs, env, repoRoot);
       expect(again.status).toBe(0);
       expect(again.outputs.pin).toMatchObject({ changed: 'false' });
       expect(again.steps.map((s) => s.name)).not.toContain('Open or update the pull request');
+
+      // A newer accepted commit: the pins already verify, and --update moves them anyway.
+      const newer = repo.commit('reviewed again', { gpg: alice }, { date: new Date(Date.UTC(2025, 10, 5)) });
+      repo.git(['branch', '-f', 'nixos-25.11']);
+      try {
+        const third = await run(workspace, { ...inputs, 'pin-args': `--archive-base ${server.url} --ttl 0` }, env, repoRoot);
+        expect(third.status).toBe(0);
+        expect(third.outputs.pin).toMatchObject({ changed: 'true' });
+        expect(fs.readFileSync(third.outputs.pin!['body-path']!, 'utf8')).toContain(`| flake.lock node \`nixpkgs\` | \`flake.lock:23\` | \`${c.good!.slice(0, 12)}\``);
+        expect(JSON.parse(fs.readFileSync(path.join(workspace, 'flake.lock'), 'utf8')).nodes.nixpkgs.locked.rev).toBe(newer);
+      } finally {
+        repo.git(['reset', '-q', '--hard', c.platform!]);
+        repo.git(['branch', '-f', 'nixos-25.11', c.platform!]);
+      }
     });
 
     function lockWith(nodes: Record<string, { owner: string; repo: string; rev: string }>): string {

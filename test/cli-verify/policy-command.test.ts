@@ -52,3 +52,23 @@ test('the starter fails closed until its keys exist, then checks clean', () => {
   expect(ok.status).toBe(0);
   expect(ok.stdout).toBe(`${file}: ok: 3 signer(s), 3 key(s), 1 repository entry\n  example-org/example-repo@main: 2 of {alice,bob,carol}; platform ignore\n`);
 }, CLI_TIMEOUT);
+
+test('policy check refuses two [[repositories]] entries on the same repository and branch, in the words verify-commit uses', () => {
+  f.write('keys/dana.asc', f.gpgKey('Dana <dana@example.org>').armored);
+  f.commit('first');
+  const branch = f.git(['rev-parse', '--abbrev-ref', 'HEAD']).trim();
+  // The same repository spelled two ways (a path and a file:// URL), both for the current branch.
+  const entry = (url: string) => `[[repositories]]\nurl = "${url}"\nbranch = "${branch}"\n[[repositories.rules]]\ntype = "threshold"\nmin = 1\nsigners = ["dana"]\n`;
+  const file = f.write('twice.toml', `version = 1\n[[signers]]\nid = "dana"\nkeys = [{ path = "keys/dana.asc" }]\n\n${entry(f.repo)}\n${entry(`file://${f.repo}`)}`);
+  const secondLine = fs.readFileSync(file, 'utf8').split('\n').lastIndexOf('[[repositories]]') + 1;
+  const expected = `nixharden: ${file}:${secondLine}: several [[repositories]] entries match ${f.repo} on branch ${branch}; give each a distinct branch\n`;
+
+  const check = runCli(['policy', 'check', file]);
+  expect({ status: check.status, stdout: check.stdout, stderr: check.stderr }).toEqual({ status: 2, stdout: '', stderr: expected });
+  const verify = runCli(['verify-commit', '--repo', f.repo, '--policy', file]);
+  expect({ status: verify.status, stderr: verify.stderr }).toEqual({ status: 2, stderr: expected });
+
+  // Distinct branches, or one entry for every branch next to one for this branch, are fine.
+  const distinct = f.write('distinct.toml', fs.readFileSync(file, 'utf8').replace(new RegExp(`branch = "${branch}"\\n(?![\\s\\S]*branch = )`), 'branch = "release"\n'));
+  expect(runCli(['policy', 'check', distinct]).status).toBe(0);
+}, CLI_TIMEOUT);

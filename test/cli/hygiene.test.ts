@@ -40,6 +40,15 @@ describe('CLI hygiene', () => {
     }
   });
 
+  it('every command lists --quiet and --verbose, with the same words', () => {
+    for (const c of commands) {
+      const help = runCli([...c, '--help']).stdout;
+      const quiet = help.match(/^ {2}-q, --quiet +(.*)$/m)?.[1];
+      const verbose = help.match(/^ {2}-v, --verbose +(.*)$/m)?.[1];
+      expect({ c, quiet, verbose }).toEqual({ c, quiet: expect.stringMatching(/^no progress and no warnings on stderr/), verbose: expect.stringMatching(/^extra detail on stderr: which files/) });
+    }
+  });
+
   it('a usage error is one line on stderr, exit 2', () => {
     for (const c of commands) {
       const r = runCli([...c, '--no-such-option']);

@@ -33,6 +33,13 @@ describeWhen(built, 'dist/ (npm run build)', 'nixharden migrate', () => {
     expect(fs.readdirSync(work).filter((n) => n.includes('.nixharden-'))).toEqual([]);
   });
 
+  it('--quiet drops the warnings, as on every command; the result and the exit code stay', () => {
+    const r = runCli(['migrate', FLAKE_HOSTS, '--out', path.join(work, 'out'), '--quiet'], { env });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^web: .*UNPINNED → .*out\/web$/m);
+  });
+
   it('never writes over an existing host directory without --force, and keeps fetched keys with it', () => {
     const out = path.join(work, 'out');
     expect(runCli(['migrate', FLAKE_HOSTS, '--out', out, '--host', 'web'], { env }).status).toBe(0);

@@ -2,8 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { commands } from '../../src/cli/commands.js';
+import { createProgram } from '../../src/cli/main.js';
 import { specFromCommander, type CompletionSpec } from '../../src/cli/completion/spec.js';
 import { runCli } from '../helpers/cli.js';
 import { describeWhen } from '../helpers/requires.js';
@@ -30,9 +29,7 @@ const installed = (tool: string): boolean => spawnSync('sh', ['-c', `command -v 
 
 /** The real CLI's command tree, as main.ts builds it. */
 function realSpec(): CompletionSpec {
-  const program = new Command('nixharden').version('0.0.0');
-  for (const register of commands) register(program, () => undefined);
-  return specFromCommander(program);
+  return specFromCommander(createProgram(() => undefined));
 }
 
 /** Completions bash offers for each line (the last word is the one being completed). */
@@ -64,6 +61,7 @@ describe('nixharden completion bash', () => {
         ['nixharden', 'data', 'branches', '--'],
         ['nixharden', 'completion', ''],
         ['nixharden', '--v'],
+        ['nixharden', 'pin', '--q'],
       ]),
     ).toEqual([
       ['scan'],
@@ -76,9 +74,11 @@ describe('nixharden completion bash', () => {
       ['flake.nix'],
       ['check', 'help', 'init'],
       ['--force'],
-      ['--as-of', '--from', '--help', '--set'],
+      // The global options work after any command and its help lists them.
+      ['--as-of', '--from', '--help', '--quiet', '--set', '--verbose', '--version'],
       ['bash', 'fish', 'zsh'],
-      ['--version'],
+      ['--verbose', '--version'],
+      ['--quiet'],
     ]);
   });
 

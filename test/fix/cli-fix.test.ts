@@ -53,7 +53,29 @@ describe('scan --fix (CLI)', () => {
     // A second run changes nothing and finds nothing to fix.
     const again = runCli(['scan', '--no-config', '--fix=unsafe', 'configuration.nix'], { cwd: dir });
     expect(fs.readFileSync(path.join(dir, 'configuration.nix'), 'utf8')).toBe(after);
-    expect(again.stdout).toMatch(/No findings/);
+    expect(again.stdout).toMatch(/^0 fixed, 0 remaining; /m);
+    expect(again.status).toBe(0);
+  });
+
+  it('after --fix the summary says "N fixed, M remaining" in every format, and the exit code follows the remaining ones', () => {
+    const dir = workdir();
+    const summary = (out: string): string => out.trimEnd().split('\n').pop()!;
+    // Safe tier: require-sigs is fixed; the third-party substituter (an unsafe fix) remains.
+    const safe = runCli(['scan', '--no-config', '--fix', 'configuration.nix'], { cwd: dir });
+    expect({ status: safe.status, summary: summary(safe.stdout) }).toEqual({ status: 1, summary: '1 fixed, 1 remaining (1 medium); 1 below the regular profile; 1 file scanned' });
+    fs.writeFileSync(path.join(dir, 'configuration.nix'), CONFIG);
+    const json = runCli(['scan', '--no-config', '--fix', '--format', 'json', 'configuration.nix'], { cwd: dir });
+    expect(json.status).toBe(1);
+    expect((JSON.parse(json.stdout) as { summary: object }).summary).toMatchObject({ findings: 2, fixed: 1, remaining: 1 });
+    fs.writeFileSync(path.join(dir, 'configuration.nix'), CONFIG);
+    const md = runCli(['scan', '--no-config', '--fix', '--format', 'markdown', 'configuration.nix'], { cwd: dir });
+    expect(md.stdout.split('\n')[0]).toBe('### nixharden: 1 fixed, 1 remaining');
+    // Unsafe tier: everything reported is fixed, nothing remains: exit 0.
+    fs.writeFileSync(path.join(dir, 'configuration.nix'), CONFIG);
+    const unsafe = runCli(['scan', '--no-config', '--fix=unsafe', 'configuration.nix'], { cwd: dir });
+    expect({ status: unsafe.status, summary: summary(unsafe.stdout) }).toEqual({ status: 0, summary: '2 fixed, 0 remaining; 1 below the regular profile; 1 file scanned' });
+    // Without --fix, the summary counts findings as before.
+    expect(summary(runCli(['scan', '--no-config', 'configuration.nix'], { cwd: dir }).stdout)).toBe('No findings; 1 below the regular profile; 1 file scanned');
   });
 
   it('--fix with no value is the safe tier; a bad tier is a usage error', () => {

@@ -1,8 +1,9 @@
 /**
  * `scan --fix` on every fixture under fixtures/fix/<id>-<slug>/ (oracles: Nix's parser and evaluator):
  * the result equals the reviewed `.fixed` file, parses with `nix-instantiate --parse`,
- * evaluates to the same value except at the targeted settings, re-scans without the fixed
- * findings, and a second run changes nothing.
+ * evaluates to the same value except at the targeted settings, holds values of the types the
+ * options take (nix-instantiate --eval; nix.conf text through `nix show-config`), re-scans
+ * without the fixed findings, and a second run changes nothing.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +20,39 @@ const UPDATE = process.env.UPDATE_FIXED === '1';
 
 /** A stand-in for nixpkgs' lib with the module-system wrappers, written in Nix. */
 const LIB = '{ mkForce = v: { _type = "override"; priority = 50; content = v; }; mkDefault = v: { _type = "override"; priority = 1000; content = v; }; }';
+
+/**
+ * The types NixOS gives the options the fixes write (nixos/modules/services/system/nix-daemon.nix,
+ * nix.nix), as Nix predicates on the value under any mkForce/mkDefault: sandbox is
+ * `either bool (enum [ "relaxed" ])`, the other settings are Nix booleans, extraOptions is `lines`.
+ */
+const OPTION_TYPES: Record<string, string> = {
+  'nix.settings.sandbox': 'v: builtins.isBool v || v == "relaxed"',
+  'nix.useSandbox': 'v: builtins.isBool v || v == "relaxed"',
+  'nix.settings.require-sigs': 'builtins.isBool',
+  'nix.requireSignedBinaryCaches': 'builtins.isBool',
+  'nix.settings.accept-flake-config': 'builtins.isBool',
+  'nix.extraOptions': 'builtins.isString',
+};
+
+/** Options of OPTION_TYPES that `file` sets to a value of the wrong type, with the value (nix-instantiate --eval). */
+function illTyped(file: string): unknown[] {
+  const checks = Object.entries(OPTION_TYPES).map(([option, ok]) => `{ option = "${option}"; ok = ${ok}; }`);
+  const expr = `let
+    m = import ${file} { lib = ${LIB}; pkgs = { }; config = { }; };
+    unwrap = v: if builtins.isAttrs v && (v._type or null) == "override" then unwrap v.content else v;
+    at = option: builtins.foldl' (a: k: if builtins.isAttrs a && a ? \${k} then a.\${k} else null) m (builtins.filter builtins.isString (builtins.split "[.]" option));
+  in builtins.concatMap (c: let v = at c.option; in if v == null || c.ok (unwrap v) then [ ] else [ { inherit (c) option; value = unwrap v; } ]) [ ${checks.join(' ')} ]`;
+  const r = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', expr], { encoding: 'utf8', env: { ...process.env, NIX_PATH: '' } });
+  if (r.status !== 0) throw new Error(`nix-instantiate --eval failed for ${file}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as unknown[];
+}
+
+/** What Nix says about nix.conf text (settings Nix rejects, such as `require-sigs = "true"`); empty when it takes it. */
+function nixConfProblems(text: string): string {
+  const r = spawnSync('nix', ['--extra-experimental-features', 'nix-command', 'show-config'], { encoding: 'utf8', env: { ...process.env, NIX_CONFIG: text } });
+  return r.status === 0 ? '' : r.stderr.trim();
+}
 
 function copyDir(src: string, dst: string): void {
   fs.mkdirSync(dst, { recursive: true });
@@ -54,7 +88,8 @@ async function fixOnce(dir: string, mode: FixMode) {
   return { result, plan };
 }
 
-const dirs = fs.readdirSync(root).filter((d) => d !== 'guard-refusal' && fs.statSync(path.join(root, d)).isDirectory());
+/** One fixture per fixable rule; the others (guard-refusal, conflict-group) have tests of their own below. */
+const dirs = fs.readdirSync(root).filter((d) => /^NH\d{3}-/.test(d) && fs.statSync(path.join(root, d)).isDirectory());
 
 describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)', () => {
   it('every fixable rule has a fix fixture', () => {
@@ -97,13 +132,22 @@ describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)
         fs.rmSync(beforeFile);
         expect({ file: f.file, changed }).toEqual({ file: f.file, changed: [...want.changed].sort() });
       }
+      // 4. Every value the fixes wrote has the type of its option, as NixOS and Nix read it (modules: files evaluated whole).
+      for (const f of result.files) {
+        if (f.file.endsWith('.conf')) expect({ file: f.file, nix: nixConfProblems(fs.readFileSync(f.absPath, 'utf8')) }).toEqual({ file: f.file, nix: '' });
+        const want = expectations[f.file];
+        if (!f.file.endsWith('.nix') || !want || want.eval) continue;
+        expect({ file: f.file, illTyped: illTyped(f.absPath) }).toEqual({ file: f.file, illTyped: [] });
+        const extraOptions = (evalJson(f.absPath) as { nix?: { extraOptions?: unknown } }).nix?.extraOptions;
+        if (typeof extraOptions === 'string') expect({ file: f.file, nix: nixConfProblems(extraOptions) }).toEqual({ file: f.file, nix: '' });
+      }
       // Every file the expectations name was changed by the fix.
       for (const name of Object.keys(expectations)) expect(result.files.find((f) => f.file === name)?.text).not.toBe(fs.readFileSync(path.join(tmp, name), 'utf8'));
 
-      // 4. Re-scanning: no finding of this rule still offers a fix of this tier.
+      // 5. Re-scanning: no finding of this rule still offers a fix of this tier.
       const { result: again, plan: second } = await fixOnce(tmp, mode);
       expect(again.findings.filter((f) => f.ruleId === rule.meta.id && f.fix)).toEqual([]);
-      // 5. A second --fix run changes nothing.
+      // 6. A second --fix run changes nothing.
       expect(second.files.filter((f) => f.after !== f.before)).toEqual([]);
       fs.rmSync(tmp, { recursive: true });
     });
@@ -121,6 +165,33 @@ describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)
     fs.rmSync(tmp, { recursive: true });
   });
 
+  it('a fix that would break the file is left out with its group; the other fixes are made; each refusal names the edit and why', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-fix-group-'));
+    copyDir(path.join(root, 'conflict-group'), tmp);
+    const file = path.join(tmp, 'configuration.nix');
+    const { plan } = await fixOnce(tmp, 'safe');
+    const outcome = plan.fixed.map((x) => ({ rule: x.finding.ruleId, line: x.finding.span.startLine, state: x.status.state, reason: x.status.reason }));
+    expect(outcome).toEqual([
+      {
+        rule: 'NH006',
+        line: 6,
+        state: 'refused',
+        reason: `the edit at line 6 ("nix.useSandbox" → "nix.settings.sandbox") would introduce a Nix syntax error at line 7, column 3: attribute 'nix.settings.sandbox' already defined`,
+      },
+      {
+        rule: 'NH006',
+        line: 7,
+        state: 'refused',
+        reason: 'goes with the NH006 fix at line 6, which cannot be made (both set sandbox; fixing one alone would leave two different values)',
+      },
+      { rule: 'NH005', line: 8, state: 'applied', reason: undefined },
+      { rule: 'NH008', line: 9, state: 'applied', reason: undefined },
+    ]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(fs.readFileSync(path.join(root, 'conflict-group', 'configuration.nix.fixed'), 'utf8'));
+    expect(spawnSync('nix-instantiate', ['--parse', file], { encoding: 'utf8' }).status).toBe(0);
+    fs.rmSync(tmp, { recursive: true });
+  });
+
   it('a file changed on disk after it was read is not written', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nh-fix-race-'));
     copyDir(path.join(root, 'NH008-accept-flake-config'), tmp);
@@ -130,8 +201,9 @@ describe('scan --fix on fixtures/fix (oracles: nix-instantiate --parse / --eval)
     fs.appendFileSync(file, '# edited meanwhile\n');
     const edited = fs.readFileSync(file, 'utf8');
     const done = await applyFixPlan(plan);
-    expect(done.fixed.map((x) => x.status.state)).toEqual(['refused']);
-    expect(done.fixed[0]!.status.reason).toMatch(/changed/);
+    const ofFile = done.fixed.filter((x) => x.files.includes(file));
+    expect(ofFile.map((x) => x.status.state)).toEqual(['refused']);
+    expect(ofFile[0]!.status.reason).toMatch(/changed/);
     expect(fs.readFileSync(file, 'utf8')).toBe(edited);
     fs.rmSync(tmp, { recursive: true });
   });

@@ -259,9 +259,9 @@ export class TempRepo {
     return this.revParse('HEAD');
   }
 
-  /** Annotated tag, signed with -s when a signer is given. Returns the tag object id. */
-  tag(name: string, message: string, signer?: Signer, opts: { date?: Date } = {}): string {
-    this.git([...signArgs(signer), 'tag', ...(signer ? ['-s'] : ['-a']), name, '-m', message], { env: { ...dateEnv(opts.date), ...signEnv(signer) } });
+  /** Annotated tag (of HEAD, or `target`), signed with -s when a signer is given. Returns the tag object id. */
+  tag(name: string, message: string, signer?: Signer, opts: { date?: Date; target?: string } = {}): string {
+    this.git([...signArgs(signer), 'tag', ...(signer ? ['-s'] : ['-a']), name, '-m', message, ...(opts.target ? [opts.target] : [])], { env: { ...dateEnv(opts.date), ...signEnv(signer) } });
     return this.revParse(`refs/tags/${name}`);
   }
 

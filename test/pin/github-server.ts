@@ -28,6 +28,12 @@ export function splitRawCommit(raw: string): { payload: string; signature: strin
   return { payload: kept.join('\n') + raw.slice(end + 1), signature: sig.length ? `${sig.join('\n')}\n` : null };
 }
 
+/** A raw tag object split as GitHub's API returns it: the payload, and the signature block git appended to the message. */
+export function splitRawTag(raw: string): { payload: string; signature: string | null } {
+  const at = raw.search(/^-----BEGIN (PGP|SSH) SIGNATURE-----$/m);
+  return at < 0 ? { payload: raw, signature: null } : { payload: raw.slice(0, at), signature: raw.slice(at) };
+}
+
 export class GitHubStandIn {
   readonly requests: string[] = [];
   /** Answer this many of the next API requests / archive requests with HTTP 500. */
@@ -130,6 +136,39 @@ export class GitHubStandIn {
       } catch {
         return this.json(res, 404, { message: 'Not Found' });
       }
+    }
+    // Tags: the ref names a commit (lightweight) or a tag object; tag objects as GitHub serves them.
+    m = url.pathname.match(new RegExp(`^${api}/git/ref/tags/(.+)$`));
+    if (m) {
+      try {
+        const name = decodeURIComponent(m[1]!);
+        const sha = this.git(['rev-parse', '--verify', '--quiet', `refs/tags/${name}`]).toString('utf8').trim();
+        const type = this.git(['cat-file', '-t', sha]).toString('utf8').trim();
+        return this.json(res, 200, { ref: `refs/tags/${name}`, object: { type, sha } });
+      } catch {
+        return this.json(res, 404, { message: 'Not Found' });
+      }
+    }
+    m = url.pathname.match(new RegExp(`^${api}/git/tags/([0-9a-f]{40})$`));
+    if (m) {
+      let raw: string;
+      try {
+        raw = this.git(['cat-file', 'tag', m[1]!]).toString('utf8');
+      } catch {
+        return this.json(res, 404, { message: 'Not Found' });
+      }
+      const { payload, signature } = splitRawTag(raw);
+      const header = (name: string) => raw.match(new RegExp(`^${name} (.*)$`, 'm'))?.[1] ?? '';
+      const [, name, email, t] = header('tagger').match(/^(.*) <(.*)> (\d+) [+-]\d{4}$/)!;
+      return this.json(res, 200, {
+        sha: m[1],
+        tag: header('tag'),
+        message: payload.slice(payload.indexOf('\n\n') + 2),
+        tagger: { name, email, date: new Date(Number(t) * 1000).toISOString().replace('.000Z', 'Z') },
+        object: { sha: header('object'), type: header('type') },
+        // `verified` is what GitHub claims; the tool must ignore it.
+        verification: { verified: true, reason: signature ? 'valid' : 'unsigned', signature, payload: signature ? payload : null },
+      });
     }
     m = url.pathname.match(new RegExp(`^/${this.slug}/archive/([0-9a-f]{40})\\.tar\\.gz$`));
     if (m) {

@@ -220,7 +220,7 @@ test('no acceptable commit within the limit: exit 1 with the reason, nothing cha
 
   const limited = await nixharden(pinArgs(['--policy', policyFile, '--limit', '2']), cfg);
   expect(limited.status).toBe(1);
-  expect(limited.stderr).toContain('within the newest 2 commits (limit 2): are signed only by the platform key');
+  expect(limited.stderr).toContain('within the newest 2 commits (limit 2): the 2 examined commits are signed only by the platform key, which your policy does not accept; nothing changed');
 });
 
 test('HTTP 500s from the API and the archive endpoint are retried', async () => {
@@ -266,7 +266,7 @@ test('an older pin that already verifies is left alone', async () => {
   const r = await nixharden(pinArgs(['--policy', policyFile, '--input', 'nixpkgs', '--format', 'json']), cfg);
   expect(r.status).toBe(0);
   const niv = JSON.parse(r.stdout).pins.find((p: { kind: string }) => p.kind === 'niv');
-  expect(niv).toMatchObject({ action: 'unchanged', newRev: c.old, message: 'already on a verified commit' });
+  expect(niv).toMatchObject({ action: 'unchanged', newRev: c.old, message: 'already on a verified commit; pass --update to move it to the newest accepted commit' });
 });
 
 test('a rate-limit response gives a clear message', async () => {

@@ -112,7 +112,7 @@ test('the limit bounds the walk and the requests', async () => {
   server.reset();
   const source = new GitHubHistory({ repo: repoName, apiBase: server.url, backoffMs: 5 });
   await expect(selectCommit({ source, repo: repoName, branch: 'nixos-unstable', keyrings: [keyring], limit: 150 })).rejects.toThrow(
-    'no commit on nixos-unstable of NixOS/nixpkgs satisfies the given keys within the newest 150 commits (limit 150): are unsigned; nothing changed',
+    'no commit on nixos-unstable of NixOS/nixpkgs satisfies the given keys within the newest 150 commits (limit 150): the 150 examined commits are unsigned; nothing changed',
   );
   expect(server.requests).toHaveLength(2);
 });

@@ -4,8 +4,10 @@ import { MAX_BODY, renderPinPrBody, type PinReport } from '../../src/report/pin-
 
 /**
  * Golden tests: fixtures/report/pin-pr-body/<case>/pin.json is `pin --format json` output
- * (moved/ from a real run against a signed repository; unchanged/ and hostile/ derived
- * from it) and expected.md the body. UPDATE_GOLDEN=1 rewrites expected.md after a deliberate change.
+ * (moved/ from a real `pin --update --write --all` run on fixtures/pin plus a tag pin,
+ * against a signed repository whose 3 newest commits fail the policy; unchanged/ from the
+ * run after it; hostile/ derived by hand) and expected.md the body. UPDATE_GOLDEN=1
+ * rewrites expected.md after a deliberate change.
  */
 const dir = path.join('fixtures', 'report', 'pin-pr-body');
 const read = (c: string): PinReport => JSON.parse(fs.readFileSync(path.join(dir, c, 'pin.json'), 'utf8')) as PinReport;
@@ -20,13 +22,37 @@ describe('pin pull-request body', () => {
     });
   }
 
-  it('says which inputs moved, how far back, and why newer commits were skipped', () => {
-    const body = renderPinPrBody(read('moved'));
-    expect(body).toMatch(/^### nixharden: 7 pins moved/);
-    expect(body).toContain('| flake input `nixpkgs` | `flake/flake.nix:6` | `nixos-25.11` (a branch) | [`ace7832e3068`](https://github.com/NixOS/nixpkgs/commit/ace7832e3068fe02d0cb54ee5b1de23c13dca555) |');
-    expect(body).toContain('3 commits behind nixos-25.11');
-    expect(body).toContain('signed only by the platform key, which your policy does not accept');
+  it('says which inputs moved, how far back, and why newer commits were skipped, in sentences', () => {
+    const report = read('moved');
+    const body = renderPinPrBody(report);
+    const rev = report.branches[0]!.rev;
+    const link = `[\`${rev.slice(0, 12)}\`](https://github.com/NixOS/nixpkgs/commit/${rev})`;
+    expect(body).toMatch(/^### nixharden: 8 pins moved/);
+    expect(body).toContain(`| flake input \`nixpkgs\` | \`flake/flake.nix:6\` | \`nixos-25.11\` (a branch) | ${link} |`);
+    expect(body).toContain(`| fetchFromGitHub \`NixOS/nixpkgs\` | \`classic/release.nix:2\` | \`25.11.1\` (a tag) | ${link} |`);
+    expect(body).toContain(
+      '- **NixOS/nixpkgs `nixos-25.11`**: 3 commits behind nixos-25.11: of the 3 newer commits, 2 are signed only by the platform key, which your policy does not accept; 1 is unsigned.\n',
+    );
+    expect(body).toContain(`- **NixOS/nixpkgs tag \`25.11.1\`**: tag 25.11.1 names ${rev.slice(0, 12)}, which the policy accepts.\n`);
     expect(body).toContain('flake.lock node `home-manager` at `flake/flake.lock:3`: skipped: no branch is known for this pin');
+  });
+
+  it('names one commit: the table, every moved pin, the diff and the JSON agree', () => {
+    const report = read('moved');
+    const rev = report.branches[0]!.rev;
+    expect(report.tags?.[0]?.rev).toBe(rev);
+    expect(new Set(report.pins.filter((p) => p.action === 'pinned').map((p) => p.newRev))).toEqual(new Set([rev]));
+    const added = report.files.flatMap((f) => f.diff.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')));
+    expect(new Set(added.flatMap((l) => l.match(/\b[0-9a-f]{40}\b/g) ?? []))).toEqual(new Set([rev]));
+    const linked = new Set([...renderPinPrBody(report).matchAll(/\/commit\/([0-9a-f]{40})\)/g)].map((m) => m[1]));
+    expect(linked).toEqual(new Set([rev, report.branches[0]!.tip]));
+  });
+
+  it('says why a pin that did not move stays', () => {
+    const body = renderPinPrBody(read('unchanged'));
+    expect(body).toMatch(/^### nixharden: no pin moved/);
+    expect(body).toContain('- flake input `nixpkgs` at `flake/flake.nix:6`: already on the newest accepted commit\n');
+    expect(body).toContain('- fetchFromGitHub `NixOS/nixpkgs` at `classic/release.nix:2`: already on the commit tag 25.11.1 names\n');
   });
 
   it('keeps untrusted text inside its cell and the diff inside its fence', () => {

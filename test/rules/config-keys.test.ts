@@ -31,7 +31,10 @@ describe('.nixharden.toml: [options] supportedReleases and [scan] profile', () =
   it('names file and line for bad values', () => {
     expect(errorOf('[options]\nstaleDays = 3\nsupportedReleases = "26.05"\n')).toBe('/repo/.nixharden.toml:3: "supportedReleases" must be a list of strings');
     expect(errorOf('[options]\nsupportedReleases = ["26.05", "2605"]\n')).toBe(
-      '/repo/.nixharden.toml:2: "supportedReleases" entries must be nixpkgs releases like "26.05" (got "2605")',
+      '/repo/.nixharden.toml:2: "supportedReleases" entries must be nixpkgs releases like "26.05" or "26.11" (got "2605")',
+    );
+    expect(errorOf('[options]\nsupportedReleases = ["25.13"]\n')).toBe(
+      '/repo/.nixharden.toml:2: "supportedReleases" entries must be nixpkgs releases like "26.05" or "26.11" (got "25.13")',
     );
     expect(errorOf('[options]\nsupportedReleases = []\n')).toBe('/repo/.nixharden.toml:2: "supportedReleases" must name at least one release');
     expect(errorOf('[options]\nsupportedReleases = ["26.05"]\nsupportedReleasesAsOf = "June"\n')).toBe(

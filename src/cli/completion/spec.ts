@@ -39,7 +39,8 @@ export function specFromCommander(program: Command): CompletionSpec {
       path,
       description: cmd.description(),
       subcommands: subcommands.map((c) => ({ name: c.name(), description: c.description() })),
-      options: help.visibleOptions(cmd).map(optionOf),
+      // Global options (--quiet, --verbose) work after any command name, and its help lists them.
+      options: [...help.visibleOptions(cmd), ...(help.showGlobalOptions ? help.visibleGlobalOptions(cmd) : [])].map(optionOf),
       argChoices: cmd.registeredArguments.map((a) => [...(a.argChoices ?? [])]),
     });
     for (const c of subcommands) if (c.name() !== 'help') visit(c, [...path, c.name()]);

@@ -11,6 +11,8 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** Give up on a connection idle this long (default 60 s). */
   idleTimeoutMs?: number;
+  /** Progress: bytes received in this attempt, and the size when the server or file says it. */
+  onBytes?: (received: number, total?: number) => void;
 }
 
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
@@ -75,7 +77,12 @@ async function* fileBody(url: URL, opts: DownloadOptions, state: AttemptState): 
     state.transportError = new Error(`${size} bytes exceeds the size limit of ${max} bytes`);
     throw state.transportError;
   }
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) yield chunk as Buffer;
+  let received = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    received += (chunk as Buffer).length;
+    opts.onBytes?.(received, size);
+    yield chunk as Buffer;
+  }
 }
 
 async function* httpBody(url: URL, opts: DownloadOptions, state: AttemptState): AsyncGenerator<Buffer> {
@@ -102,6 +109,7 @@ async function* httpBody(url: URL, opts: DownloadOptions, state: AttemptState): 
       if (expected !== undefined && expected > max) throw fail(`Content-Length ${expected} exceeds the size limit of ${max} bytes`, false);
       received += (chunk as Buffer).length;
       if (received > max) throw fail(`body exceeds the size limit of ${max} bytes`, false);
+      opts.onBytes?.(received, expected);
       yield chunk as Buffer;
     }
   } catch (err) {

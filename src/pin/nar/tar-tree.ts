@@ -17,7 +17,9 @@ export interface DirNode {
 export interface FileNode {
   kind: 'regular';
   executable: boolean;
-  contents: Buffer;
+  size: number;
+  /** The contents in pieces: one Buffer holds at most 2^32 bytes (Node 20), one hash update 2^31. */
+  contents: Buffer[];
 }
 export interface SymlinkNode {
   kind: 'symlink';
@@ -32,6 +34,7 @@ export interface UnpackOptions {
 }
 
 export const DEFAULT_MAX_UNPACKED_BYTES = 2 * 1024 ** 3;
+const CONTENT_PIECE = 64 * 1024 ** 2;
 
 /**
  * Reads a (decompressed) tar stream into a tree, extracting the way Nix 2.8
@@ -80,7 +83,7 @@ export async function readTarTree(input: Readable | AsyncIterable<Buffer>, opts:
         case 'contiguous-file': {
           const size = header.size ?? 0;
           const contents = await readAll(entry, size);
-          place(root, path, { kind: 'regular', executable: ((header.mode ?? 0) & 0o100) !== 0, contents }, where);
+          place(root, path, { kind: 'regular', executable: ((header.mode ?? 0) & 0o100) !== 0, size, contents }, where);
           break;
         }
         case 'symlink': {
@@ -145,9 +148,9 @@ export function narHashOfTree(node: TreeNode, algorithm: HashAlgorithm = 'sha256
 function writeNode(node: TreeNode, nar: NarWriter): void {
   switch (node.kind) {
     case 'regular':
-      nar.beginFile(node.executable, node.contents.length);
-      nar.fileChunk(node.contents);
-      nar.endFile(node.contents.length);
+      nar.beginFile(node.executable, node.size);
+      for (const piece of node.contents) nar.fileChunk(piece);
+      nar.endFile(node.size);
       return;
     case 'symlink':
       nar.symlink(node.target);
@@ -232,16 +235,28 @@ function lookup(root: DirNode, parts: string[]): TreeNode | undefined {
   return node;
 }
 
-async function readAll(entry: AsyncIterable<Buffer>, size: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafe(size);
+/** Copies an entry into pieces of at most CONTENT_PIECE bytes, so memory held is exactly the contents. */
+async function readAll(entry: AsyncIterable<Buffer>, size: number): Promise<Buffer[]> {
+  const pieces: Buffer[] = [];
+  let piece = Buffer.alloc(0);
+  let filled = 0;
   let off = 0;
   for await (const chunk of entry) {
     if (off + chunk.length > size) throw new UserError('tar entry longer than its header says');
-    chunk.copy(out, off);
-    off += chunk.length;
+    for (let at = 0; at < chunk.length; ) {
+      if (filled === piece.length) {
+        piece = Buffer.allocUnsafe(Math.min(CONTENT_PIECE, size - off));
+        pieces.push(piece);
+        filled = 0;
+      }
+      const n = chunk.copy(piece, filled, at);
+      filled += n;
+      at += n;
+      off += n;
+    }
   }
   if (off !== size) throw new UserError('tarball is truncated (an entry ends early)');
-  return out;
+  return pieces;
 }
 
 async function drain(entry: AsyncIterable<Buffer>): Promise<void> {

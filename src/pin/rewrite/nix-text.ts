@@ -1,6 +1,6 @@
 /**
  * Small, exact text edits for Nix bindings: replace a string literal, add a
- * binding after another, keep a `# branch: X` comment at the end of a line.
+ * binding after another, keep a `# branch: X` (or `# tag: X`) comment at the end of a line.
  * Every edit is a span plus replacement for the edit engine, which re-parses
  * the result before anything is written.
  */
@@ -35,29 +35,35 @@ function indentAt(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(start))![0];
 }
 
+/** What the trailing comment names: the branch a pin tracks, or the tag it was resolved from. */
+export interface RefComment {
+  label: 'branch' | 'tag';
+  name: string;
+}
+
 /**
  * The text to put right after a binding's `;` so the line ends with
- * `# branch: B`: nothing when that comment is there already, a new comment
- * when the line has none, or an edit folding the branch into an existing one.
+ * `# branch: B` (or `# tag: T`): nothing when that comment is there already,
+ * a new comment when the line has none, or an edit folding the name into an existing one.
  */
-export function branchCommentEdits(file: string, text: string, afterSemicolon: number, branch: string): { insertAtEnd: string; edits: TextEdit[] } {
+export function refCommentEdits(file: string, text: string, afterSemicolon: number, ref: RefComment): { insertAtEnd: string; edits: TextEdit[]; lineEnd: number } {
   const end = lineEnd(text, afterSemicolon);
   const rest = text.slice(afterSemicolon, end);
-  const existing = /^[ \t]*#\s*branch:\s*([A-Za-z0-9._/-]+)/.exec(rest);
+  const existing = new RegExp(`^[ \\t]*#\\s*${ref.label}:\\s*([A-Za-z0-9._/+-]+)`).exec(rest);
   if (existing) {
-    if (existing[1] === branch) return { insertAtEnd: '', edits: [] };
+    if (existing[1] === ref.name) return { insertAtEnd: '', edits: [], lineEnd: end };
     const start = afterSemicolon + existing[0].length - existing[1]!.length;
-    return { insertAtEnd: '', edits: [{ file, startOffset: start, endOffset: start + existing[1]!.length, replacement: branch }] };
+    return { insertAtEnd: '', edits: [{ file, startOffset: start, endOffset: start + existing[1]!.length, replacement: ref.name }], lineEnd: end };
   }
   const hash = rest.indexOf('#');
   if (hash >= 0 && /^[ \t]*$/.test(rest.slice(0, hash))) {
-    // Keep the user's comment, with the branch first: `# branch: B; their words`.
+    // Keep the user's comment, with the name first: `# branch: B; their words`.
     const at = afterSemicolon + hash + 1;
     const skip = /^[ \t]*/.exec(text.slice(at))![0].length;
-    return { insertAtEnd: '', edits: [{ file, startOffset: at, endOffset: at + skip, replacement: ` branch: ${branch}; ` }] };
+    return { insertAtEnd: '', edits: [{ file, startOffset: at, endOffset: at + skip, replacement: ` ${ref.label}: ${ref.name}; ` }], lineEnd: end };
   }
-  if (rest.trim() !== '') return { insertAtEnd: '', edits: [] }; // more code on the line: leave it be
-  return { insertAtEnd: ` # branch: ${branch}`, edits: [] };
+  if (rest.trim() !== '') return { insertAtEnd: '', edits: [], lineEnd: end }; // more code on the line: leave it be
+  return { insertAtEnd: ` # ${ref.label}: ${ref.name}`, edits: [], lineEnd: end };
 }
 
 /** `\n<indent>name = "value";` to insert after the binding ending at `afterSemicolon`. */

@@ -5,6 +5,8 @@ import type { GitHubRepo } from '../../model/pin-types.js';
 export interface PinTarget {
   repo: GitHubRepo;
   branch: string;
+  /** Set when the pin was resolved from this tag: the rewritten `rev` says `# tag: T`, not `# branch: B`. */
+  tag?: string;
   rev: string;
   /** Committer time (flake.lock lastModified). */
   lastModified?: number;

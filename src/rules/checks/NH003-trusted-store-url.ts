@@ -12,10 +12,13 @@ const TRUSTED_WORD = /^[a-z][a-z0-9+.-]*:\/\/\S*[?&]trusted=(?:1|true)(?:&|$)/i;
 const TRUSTED_IN_TEXT = /(?<![a-z0-9+.-])[0-9+.-]*(?<tok>[a-z][a-z0-9+.-]*:\/\/[^\s"'<>;]*[?&]trusted=(?:1|true)(?![\w]))/gi;
 const URL_REGION = /[^\s"'<>;]+/g;
 const TRUSTED_PARAM = /[?&]trusted=(?:1|true)(?![\w])/gi;
+const TRUSTED_ANYWHERE = /[?&]trusted=(?:1|true)/i;
 
 /** `?trusted=1` store URLs in the text, as [start, end) offsets, each region of URL characters scanned a bounded number of times. */
 function trustedUrlsInText(text: string): [number, number][] {
   const out: [number, number][] = [];
+  // Most files have no `trusted=` at all: one native scan instead of a match object per URL-like region.
+  if (!TRUSTED_ANYWHERE.test(text)) return out;
   for (const region of text.matchAll(URL_REGION)) {
     let last = -1;
     for (const p of region[0].matchAll(TRUSTED_PARAM)) last = p.index! + p[0].length;

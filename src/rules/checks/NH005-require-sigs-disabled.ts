@@ -1,5 +1,5 @@
 import type { RawFinding, RuleCheck } from '../types.js';
-import { setBoolEdits } from '../fixes/setting-edits.js';
+import { setBoolFix } from '../fixes/setting-edits.js';
 import { describeSetting } from './util.js';
 import { boolOf, settingsFor } from '../../model/setting-views.js';
 
@@ -8,11 +8,11 @@ export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'require-sigs')) {
     if (boolOf(s) !== false) continue;
-    const edits = setBoolEdits(file, s, true);
+    const fix = setBoolFix(file, s, true, 'set require-sigs = true (the default)');
     out.push({
       span: s.span,
       message: `signature checking of substituted paths is turned off (${describeSetting(s)})`,
-      ...(edits ? { fix: { description: 'set require-sigs = true (the default)', edits } } : {}),
+      ...(fix ? { fix } : {}),
     });
   }
   return out;

@@ -1,4 +1,4 @@
-import { setBoolEdits } from '../fixes/setting-edits.js';
+import { setBoolFix } from '../fixes/setting-edits.js';
 import type { RawFinding, RuleCheck } from '../types.js';
 import { describeSetting } from './util.js';
 import { boolOf, settingsFor } from '../../model/setting-views.js';
@@ -8,11 +8,11 @@ export const check: RuleCheck = (file) => {
   const out: RawFinding[] = [];
   for (const s of settingsFor(file, 'accept-flake-config')) {
     if (boolOf(s) !== true) continue;
-    const edits = setBoolEdits(file, s, false);
+    const fix = setBoolFix(file, s, false, 'set accept-flake-config = false (Nix asks again)');
     out.push({
       span: s.span,
       message: `flakes' nixConfig is applied without asking (${describeSetting(s)})`,
-      ...(edits ? { fix: { description: 'set accept-flake-config = false (Nix asks again)', edits } } : {}),
+      ...(fix ? { fix } : {}),
     });
   }
   return out;

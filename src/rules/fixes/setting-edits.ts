@@ -5,8 +5,9 @@
  * (escapes, interpolation, a flag inside a script): no fix beats a guessed one.
  */
 import { DEPRECATED_OPTIONS, NIX_CONF_ALIASES } from '../../model/setting-names.js';
-import type { FileModel } from '../../model/types.js';
+import type { FileModel, StaticValue } from '../../model/types.js';
 import type { TextEdit } from '../../core/text-edit.js';
+import type { FixProposal } from '../types.js';
 import type { SettingView, Word } from '../../model/setting-views.js';
 
 function edit(file: FileModel, start: number, end: number, replacement: string): TextEdit {
@@ -46,15 +47,31 @@ export function renameDeprecated(file: FileModel, view: SettingView): TextEdit |
   return undefined;
 }
 
-/** Sets a boolean setting to `value` (and renames a deprecated spelling). Not for command-line flags. */
-export function setBoolEdits(file: FileModel, view: SettingView, value: boolean): TextEdit[] | undefined {
+/**
+ * Sets a boolean setting to `value` (and renames a deprecated spelling). Not for command-line flags.
+ * In Nix code the whole literal becomes a Nix bool: `"relaxed"` → `true`, never `"true"`, which a
+ * bool-typed option (or sandbox's bool-or-"relaxed") rejects. nix.conf text just gets the word.
+ * Every such fix of one setting in a file is one group: all its definitions are fixed, or none.
+ */
+export function setBoolFix(file: FileModel, view: SettingView, value: boolean, description: string): FixProposal | undefined {
   if (view.origin === 'command-line-flag' || view.unknown || view.words.length !== 1) return undefined;
   const w = view.words[0]!;
   if (!literalWord(file, w)) return undefined;
-  const edits = [edit(file, w.span.startOffset, w.span.endOffset, String(value))];
+  const span = view.origin === 'nix.conf' || view.origin === 'extraOptions' ? w.span : nixLiteralSpan(file, view.value, w);
+  if (!span) return undefined;
+  const edits = [edit(file, span.startOffset, span.endOffset, String(value))];
   const rename = renameDeprecated(file, view);
   if (rename) edits.push(rename);
-  return edits;
+  return { description, edits, group: view.key };
+}
+
+/** Where a Nix value holding just `w` is written: a bool, or a string literal that is exactly the word. */
+function nixLiteralSpan(file: FileModel, v: StaticValue | undefined, w: Word): { startOffset: number; endOffset: number } | undefined {
+  if (v?.kind === 'bool') return v.span;
+  if (v?.kind !== 'string') return undefined;
+  const source = file.text.slice(v.span.startOffset, v.span.endOffset);
+  // `" relaxed"`, `"${x}relaxed"` or a concatenation would need more than one literal replaced: no fix.
+  return source === `"${w.text}"` || source === `''${w.text}''` ? v.span : undefined;
 }
 
 /** Replaces one word of a setting's value (a URL, say) and renames a deprecated spelling. */

@@ -38,6 +38,8 @@ export interface RepositoryPolicy {
   trustRoot?: string;
   platform: PlatformMode;
   crypto: CryptoOptions;
+  /** `pin` also judges the annotated tag object of a tag pin by `rules` (`require-signed-tag`). */
+  requireSignedTag?: boolean;
   rules: PolicyRule[];
   line?: number;
 }
@@ -166,6 +168,7 @@ interface RawPolicy {
     'allow-weak-hash'?: boolean;
     'require-user-presence'?: boolean;
     'require-user-verification'?: boolean;
+    'require-signed-tag'?: boolean;
     rules: RawRule[];
   }[];
 }
@@ -214,9 +217,14 @@ async function resolvePolicy(raw: RawPolicy, file: string, locate: Locator): Pro
         requireUserPresence: r['require-user-presence'] ?? false,
         requireUserVerification: r['require-user-verification'] ?? false,
       },
+      requireSignedTag: r['require-signed-tag'] ?? false,
       rules,
       line: locate(['repositories', i]),
     };
+  });
+  // verify-commit would refuse to choose between such entries: refuse them here, in its words, so `policy check` does too.
+  repositories.forEach((r, i) => {
+    if (repositories.slice(0, i).some((o) => o.key === r.key && o.branch === r.branch)) fail(severalEntries(r.key, r.branch), ['repositories', i]);
   });
   const images = resolveImages(raw.images ?? [], file, signers, fail, locate);
   const caches = resolveCaches(raw.caches ?? [], signers, fail, locate);
@@ -325,6 +333,9 @@ export function repoKey(url: string): string | undefined {
   return undefined;
 }
 
+const severalEntries = (repository: string, branch: string | undefined): string =>
+  `several [[repositories]] entries match ${repository}${branch ? ` on branch ${branch}` : ''}; give each a distinct branch`;
+
 /**
  * Picks the repository entry that applies. `refs` are what identifies the
  * repository being verified (owner/repo, remote URLs, its absolute path).
@@ -339,7 +350,7 @@ export function selectRepository(policy: TrustPolicy, refs: string[], branch?: s
   const pick = exact.length ? exact : generic.length ? generic : branch === undefined ? matching : [];
   if (pick.length === 1) return pick[0];
   if (pick.length > 1) {
-    throw new UserError(`several [[repositories]] entries match ${[...keys].join(', ')}${branch ? ` on branch ${branch}` : ''}; give each a distinct branch`, undefined, policy.file, pick[1].line);
+    throw new UserError(severalEntries([...keys].join(', '), branch), undefined, policy.file, pick[1].line);
   }
   throw new UserError(
     `no [[repositories]] entry matches ${[...keys].join(', ') || 'this repository'}${branch ? ` (branch ${branch})` : ''}`,

@@ -116,6 +116,10 @@ export const policySchema = {
           'allow-weak-hash': { type: 'boolean', description: 'Accept SHA-1 based signatures (default false).' },
           'require-user-presence': { type: 'boolean', description: 'Only signatures asserting user presence count: FIDO (sk-*) SSH keys with the presence flag (default false).' },
           'require-user-verification': { type: 'boolean', description: 'Only FIDO (sk-*) SSH signatures asserting user verification (PIN/biometric) count (default false).' },
+          'require-signed-tag': {
+            type: 'boolean',
+            description: '`nixharden pin` accepts a tag pin only when the annotated tag object itself satisfies the rules, not just the tagged commit (default false).',
+          },
           rules: {
             type: 'array',
             minItems: 1,

@@ -35,6 +35,8 @@ export interface VerifyCommitsOptions {
   policy?: TrustPolicy;
   /** "Now" for key expiry (tests). */
   now?: Date;
+  /** Progress: commits verified so far, of how many (the commits asked for; not merged parents read for two-party rules). */
+  onProgress?: (verified: number, total: number) => void;
 }
 
 export interface PolicyReport {
@@ -90,7 +92,7 @@ export async function verifyCommits(opts: VerifyCommitsOptions): Promise<VerifyC
 
   // Read and verify every target (plus, for two-party rules, the commits merges bring in).
   const signed = new Map<string, VerifiedCommit>();
-  await readAndVerify(source, targets.map((t) => t.oid), verifier, signed);
+  await readAndVerify(source, targets.map((t) => t.oid), verifier, signed, opts.onProgress);
   if (root && !signed.has(root) && [...signed.values()].some((c) => c.parents.includes(root))) {
     targets.push({ oid: root });
     await readAndVerify(source, [root], verifier, signed);
@@ -139,7 +141,7 @@ async function pickRepository(source: CommitSource, policy: TrustPolicy, revs: s
 }
 
 /** Every policy key in one KeySet; ownership is mapped back by fingerprint (policy.signerIndex). */
-function policyKeySources(policy: TrustPolicy): KeySetSources {
+export function policyKeySources(policy: TrustPolicy): KeySetSources {
   const armoredKeys: string[] = [];
   const sshPublicKeys: string[] = [];
   for (const s of policy.signers.values()) {
@@ -214,9 +216,10 @@ function dedupe(targets: Target[]): Target[] {
 /** Commits read per request: verification of one chunk overlaps reading the next. */
 const READ_CHUNK = 100;
 
-async function readAndVerify(source: CommitSource, oids: string[], v: Verifier, into: Map<string, VerifiedCommit>): Promise<void> {
+async function readAndVerify(source: CommitSource, oids: string[], v: Verifier, into: Map<string, VerifiedCommit>, onProgress?: (done: number, total: number) => void): Promise<void> {
   const todo = [...new Set(oids)].filter((o) => !into.has(o));
   if (todo.length === 0) return;
+  let done = 0;
   // Started before reading: the workers load their modules and keys while git reads.
   const pool = VerifyPool.start(v, todo.length);
   try {
@@ -230,11 +233,13 @@ async function readAndVerify(source: CommitSource, oids: string[], v: Verifier, 
         if ('error' in read) into.set(oid, { oid, parents: [], verdicts: [], error: read.error });
         else raws.push({ oid, raw: read.raw });
       }
-      const done = (pool ? pool.verify(raws) : verifyInProcess(raws, v)).then((verified) => {
+      const verifying = (pool ? pool.verify(raws) : verifyInProcess(raws, v)).then((verified) => {
         for (const c of verified) into.set(c.oid, c);
+        done += chunk.length;
+        onProgress?.(done, todo.length);
       });
-      done.catch(() => {}); // observed below; a worker failure must not go unhandled meanwhile
-      pending.push(done);
+      verifying.catch(() => {}); // observed below; a worker failure must not go unhandled meanwhile
+      pending.push(verifying);
     }
     await Promise.all(pending);
   } finally {

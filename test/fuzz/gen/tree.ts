@@ -33,7 +33,8 @@ const bytesKey = (s: string): string => Buffer.from(s, 'utf8').toString('latin1'
 export function toTreeNode(g: GenNode): TreeNode {
   if ('dir' in g) return { kind: 'directory', entries: new Map(g.dir.map(([n, c]) => [bytesKey(n), toTreeNode(c)])) } satisfies DirNode;
   if ('link' in g) return { kind: 'symlink', target: Buffer.from(g.link) };
-  return { kind: 'regular', executable: g.exec, contents: Buffer.from(g.file, 'latin1') };
+  const contents = Buffer.from(g.file, 'latin1');
+  return { kind: 'regular', executable: g.exec, size: contents.length, contents: [contents] };
 }
 
 /** Writes the tree at `at` (which must not exist). */
